@@ -1,0 +1,43 @@
+"""One `crawl_<source>` DAG per source in stepback.toml.
+
+Each runs the source's spider as a `scrapy crawl` subprocess, lands a JSON-lines file
+atomically, and emits the source's landing asset with the crawl's numbers in `extra`;
+`load_postings` is scheduled on those assets.
+"""
+
+from __future__ import annotations
+
+from airflow.sdk import DAG, task
+
+from stepback.config import SourceConfig, load_settings
+from stepback.orchestration import DEFAULT_ARGS, START_DATE, landing
+
+
+def crawl_dag(source: SourceConfig) -> DAG:
+    asset = landing(source)
+    with DAG(
+        dag_id=source.dag_id,
+        schedule=source.schedule,
+        start_date=START_DATE,
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=["stepback", "crawl", source.kind],
+        doc_md=f"Crawl **{source.name}** ({source.kind}) into `data/landing/{source.slug}/`.\n\n"
+        + (__doc__ or ""),
+    ) as dag:
+
+        @task(outlets=[asset])
+        def crawl(*, outlet_events=None) -> dict:
+            from stepback.pipeline import crawl_step
+
+            summary = crawl_step(load_settings(), source.name)
+            outlet_events[asset].extra = summary
+            return summary
+
+        crawl()
+    return dag
+
+
+for _source in load_settings().sources:
+    globals()[_source.dag_id] = crawl_dag(_source)

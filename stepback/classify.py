@@ -1,0 +1,101 @@
+"""Score postings for subscribers with the current step-back classifier and keep the scores."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from stepback.config import Profile
+from stepback.postings import FIELDS
+from stepback.subscribers import profile_hash, subscribers
+from stepback.warehouse import Warehouse
+
+TO_SCORE = f"""
+SELECT {", ".join(f'p."{f}"' for f in FIELDS)}, p.content_hash
+FROM postings AS p
+LEFT JOIN scores AS s
+    ON s.subscriber_email = $email AND s.source = p.source AND s.source_id = p.source_id
+WHERE s.source IS NULL
+   OR s.content_hash <> p.content_hash
+   OR s.profile_hash <> $profile_hash
+   OR s.model_version <> $model_version
+ORDER BY p.source, p.source_id
+"""
+
+UPSERT_SCORE = """
+INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+
+def current_model(models_dir: Path) -> Any:
+    from models import load_or_train
+
+    return load_or_train(models_dir)
+
+
+def profile_dict(profile: Profile) -> dict[str, Any]:
+    return profile.model_dump()
+
+
+def postings_to_score(
+    con: duckdb.DuckDBPyConnection, profile: Profile, model_version: str
+) -> list[dict[str, Any]]:
+    cursor = con.execute(
+        TO_SCORE,
+        {"email": profile.email, "profile_hash": profile_hash(profile),
+         "model_version": model_version},
+    )
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        for key in ("posted_at", "valid_through", "scraped_at"):
+            if row.get(key) is not None:
+                row[key] = row[key].isoformat()
+    return rows
+
+
+def score(model: Any, postings: list[dict[str, Any]], profile: dict[str, Any], threshold: float):
+    from models import score_postings
+
+    return score_postings(model, postings, profile, threshold=threshold)
+
+
+def classify(warehouse: Warehouse, models_dir: Path, threshold: float) -> dict[str, Any]:
+    """Score every posting that is new or changed (or whose subscriber or model changed)."""
+    model = current_model(models_dir)
+    version = str(model.version)
+    flagged: Counter[str] = Counter()
+    scored = 0
+    with warehouse.writer() as con:
+        for profile in subscribers(con):
+            postings = postings_to_score(con, profile, version)
+            if not postings:
+                continue
+            results = score(model, postings, profile_dict(profile), threshold)
+            now = datetime.now(UTC)
+            rows = [
+                [profile.email, p["source"], p["source_id"], p["content_hash"],
+                 profile_hash(profile), version, r["score"], r["step_back"], r["level_gap"],
+                 r["prestige"], list(r["reasons"]), now]
+                for p, r in zip(postings, results, strict=True)
+            ]
+            con.execute("BEGIN TRANSACTION")
+            con.executemany(UPSERT_SCORE, rows)
+            con.execute("COMMIT")
+            scored += len(rows)
+        for email, count in con.execute(
+            "SELECT subscriber_email, count(*) FROM opportunities GROUP BY ALL"
+        ).fetchall():
+            flagged[email] = count
+    return {"scored": scored, "model_version": version, "flagged": dict(flagged)}
+
+
+def train_and_store(models_dir: Path) -> dict[str, Any]:
+    from models import train_and_save
+
+    trained = train_and_save(models_dir)
+    return {"model_version": str(trained.version), "metrics": trained.metrics}

@@ -1,0 +1,224 @@
+"""The `stepback` command. Errors are one line on stderr and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from stepback.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("stepback")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+        datefmt="%H:%M:%S",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        print("stepback: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # every failure ends as one readable line
+        if os.environ.get("STEPBACK_DEBUG"):
+            raise
+        print(f"stepback: error: {one_line(exc)}", file=sys.stderr)
+        return 1
+
+
+def one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    known = (ConfigError, FileNotFoundError, ValueError)
+    return text if isinstance(exc, known) else f"{type(exc).__name__}: {text}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stepback",
+        description="Find entertainment jobs worth taking a step back for.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, handler: Callable[[argparse.Namespace], int], text: str):
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    command("init", cmd_init, "Create or upgrade the warehouse (re-running is a no-op).")
+    sub = command("crawl", cmd_crawl, "Crawl one configured source into a landing file.")
+    sub.add_argument("source", help="source name from stepback.toml, e.g. jsonld:demo-board")
+    command("load", cmd_load, "Validate and load every new landing file into the warehouse.")
+    command("classify", cmd_classify, "Score new or changed postings for every subscriber.")
+    sub = command("score", cmd_score, "Score postings (JSON lines) for one profile; print JSON.")
+    sub.add_argument("--profile", required=True, type=Path, help="profile TOML file")
+    sub.add_argument("postings", nargs="?", type=Path, help="JSON-lines file (default: stdin)")
+    sub = command("digest", cmd_digest, "Build today's digests: send via SMTP or write to outbox.")
+    sub.add_argument("--date", help="digest date, YYYY-MM-DD (default: today in digest timezone)")
+    command("train", cmd_train, "Train the classifier on the labelled set; store a new version.")
+    sub = command("subscribe", cmd_subscribe, "Add or update a subscriber from a profile file.")
+    sub.add_argument("profile", type=Path)
+    command("subscribers", cmd_subscribers, "List subscribers.")
+    sub = command("sql", cmd_sql, "Run a read-only SQL query against the warehouse.")
+    sub.add_argument("query", help="SQL text, or @file.sql")
+    sub.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sub = command("demo", cmd_demo, "Run the whole pipeline through Airflow on the demo board.")
+    sub.add_argument("--keep-running", action="store_true", help=argparse.SUPPRESS)
+    sub = command("airflow", cmd_airflow, "Start local Airflow with the demo board; keep running.")
+    return parser
+
+
+def settings() -> Settings:
+    return load_settings()
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, default=str))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from stepback.pipeline import init_step
+
+    summary = init_step(settings())
+    applied = summary["migrations_applied"]
+    print(f"warehouse {summary['warehouse']}: " + (
+        f"applied {', '.join(applied)}" if applied else "up to date"))
+    return 0
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from stepback.pipeline import crawl_step
+
+    config = settings()
+    source = config.source(args.source)
+    print(f"crawling {source.name} ({source.kind}, {len(source.urls)} start URLs)…",
+          file=sys.stderr)
+    print_json(crawl_step(config, source.name))
+    return 0
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from stepback.pipeline import load_step
+
+    def progress(index: int, total: int, result: Any) -> None:
+        state = "already loaded" if result.skipped else (
+            f"{result.inserted} new, {result.updated} updated, {result.quarantined} quarantined")
+        print(f"[{index}/{total}] {result.landing_file}: {state}", file=sys.stderr)
+
+    print_json(load_step(settings(), progress))
+    return 0
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    from stepback.pipeline import classify_step
+
+    print_json(classify_step(settings()))
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from stepback.classify import current_model, profile_dict, score
+    from stepback.subscribers import read_profile
+
+    config = settings()
+    profile = read_profile(args.profile)
+    stream = args.postings.open(encoding="utf-8") if args.postings else sys.stdin
+    with stream:
+        postings = [json.loads(line) for line in stream if line.strip()]
+    model = current_model(config.models_dir)
+    results = score(model, postings, profile_dict(profile), config.file.classifier.threshold)
+    for result in sorted(results, key=lambda r: -r["score"]):
+        print(json.dumps(result, ensure_ascii=False, default=str))
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from stepback.pipeline import digest_step
+
+    day = date.fromisoformat(args.date) if args.date else None
+    summary = digest_step(settings(), digest_date=day)
+    print_json(summary)
+    return 1 if summary["failed"] else 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from stepback.pipeline import train_step
+
+    print_json(train_step(settings()))
+    return 0
+
+
+def cmd_subscribe(args: argparse.Namespace) -> int:
+    from stepback.pipeline import warehouse_for
+    from stepback.subscribers import read_profile, subscribe
+
+    profile = read_profile(args.profile)
+    warehouse = warehouse_for(settings())
+    warehouse.init()
+    with warehouse.writer() as con:
+        new = subscribe(con, profile)
+    print(f"{'subscribed' if new else 'updated'} {profile.name} <{profile.email}>")
+    return 0
+
+
+def cmd_subscribers(args: argparse.Namespace) -> int:
+    from stepback.pipeline import warehouse_for
+    from stepback.subscribers import subscribers
+
+    with warehouse_for(settings()).reader() as con:
+        for profile in subscribers(con):
+            print(f"{profile.email}\t{profile.name}\t{profile.title}\t"
+                  + ", ".join(profile.departments))
+    return 0
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    from stepback.pipeline import warehouse_for
+
+    query = Path(args.query[1:]).read_text("utf-8") if args.query.startswith("@") else args.query
+    with warehouse_for(settings()).reader() as con:
+        relation = con.sql(query)
+        if relation is None:
+            return 0
+        if args.format == "table":
+            relation.show(max_width=160, max_rows=100)
+            return 0
+        columns, rows = relation.columns, relation.fetchall()
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        for row in rows:
+            print(json.dumps(dict(zip(columns, row, strict=True)), default=str))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from stepback.demo import run_demo
+
+    return run_demo(settings())
+
+
+def cmd_airflow(args: argparse.Namespace) -> int:
+    from stepback.demo import run_airflow
+
+    return run_airflow(settings())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

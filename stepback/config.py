@@ -1,0 +1,163 @@
+"""Configuration: `stepback.toml` at the repository root, with environment overrides."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, Field, HttpUrl, ValidationError, field_validator
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SOURCE_KINDS = ("jsonld", "greenhouse", "rss")
+
+
+class ConfigError(ValueError):
+    """A configuration problem, reported to the user as one line."""
+
+
+class SourceConfig(BaseModel):
+    name: str
+    kind: str
+    urls: list[HttpUrl] = Field(min_length=1)
+    schedule: str | None = "@hourly"
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        if kind not in SOURCE_KINDS:
+            raise ValueError(f"unknown source kind {kind!r}; expected one of {SOURCE_KINDS}")
+        return kind
+
+    @property
+    def slug(self) -> str:
+        """File- and DAG-id-safe name: `jsonld:demo-board` -> `jsonld_demo_board`."""
+        return re.sub(r"[^A-Za-z0-9]+", "_", self.name).strip("_").lower()
+
+    @property
+    def dag_id(self) -> str:
+        return f"crawl_{self.slug}"
+
+
+class CrawlConfig(BaseModel):
+    user_agent: str = "stepback/0.1"
+    obey_robots: bool = True
+    autothrottle: bool = True
+    concurrent_per_domain: int = Field(default=2, ge=1, le=8)
+    download_delay: float = Field(default=0.5, ge=0)
+    timeout_seconds: int = Field(default=600, ge=10)
+
+
+class ClassifierConfig(BaseModel):
+    threshold: float = Field(default=0.5, ge=0, le=1)
+
+
+class DigestConfig(BaseModel):
+    time: str = "07:00"
+    timezone: str = "UTC"
+    sender: str = "stepback digest <digest@stepback.example>"
+    max_items: int = Field(default=15, ge=1, le=100)
+
+    @field_validator("time")
+    @classmethod
+    def _hh_mm(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError("digest time must be HH:MM")
+        return value
+
+    @property
+    def cron(self) -> str:
+        hour, minute = self.time.split(":")
+        return f"{int(minute)} {int(hour)} * * *"
+
+
+class DemoConfig(BaseModel):
+    board_port: int = 8765
+    airflow_port: int = 8080
+    profiles: list[str] = []
+
+
+class Profile(BaseModel):
+    """A profile (DESIGN.md): who gets a digest and what their level is."""
+
+    name: str
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    title: str
+    departments: list[str] = []
+    locations: list[str] = []
+    remote_ok: bool = True
+    exclude: list[str] = []
+    max_items: int | None = Field(default=None, ge=1, le=100)
+
+
+class FileConfig(BaseModel):
+    crawl: CrawlConfig = CrawlConfig()
+    classifier: ClassifierConfig = ClassifierConfig()
+    digest: DigestConfig = DigestConfig()
+    demo: DemoConfig = DemoConfig()
+    sources: list[SourceConfig] = []
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs: the file's settings plus the paths from the environment."""
+
+    file: FileConfig
+    config_path: Path
+    data_dir: Path
+    warehouse_path: Path
+    smtp_url: str | None
+
+    @property
+    def landing_dir(self) -> Path:
+        return self.data_dir / "landing"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def sources(self) -> list[SourceConfig]:
+        return self.file.sources
+
+    def source(self, name: str) -> SourceConfig:
+        for source in self.file.sources:
+            if name in (source.name, source.slug, source.dag_id):
+                return source
+        known = ", ".join(s.name for s in self.file.sources) or "none"
+        raise ConfigError(f"no source named {name!r} in {self.config_path.name} (known: {known})")
+
+
+def read_config_file(path: Path) -> FileConfig:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file not found: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path.name}: invalid TOML: {exc}") from exc
+    try:
+        return FileConfig.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"{path.name}: {where}: {first['msg']}") from exc
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    config_path = Path(env.get("STEPBACK_CONFIG") or REPO_ROOT / "stepback.toml")
+    data_dir = Path(env.get("STEPBACK_DATA_DIR") or REPO_ROOT / "data")
+    warehouse = Path(env.get("STEPBACK_WAREHOUSE") or data_dir / "warehouse.duckdb")
+    return Settings(
+        file=read_config_file(config_path),
+        config_path=config_path,
+        data_dir=data_dir,
+        warehouse_path=warehouse,
+        smtp_url=env.get("STEPBACK_SMTP_URL") or None,
+    )

@@ -1,0 +1,91 @@
+"""One function per pipeline step, shared by the CLI and the Airflow DAGs.
+
+Each takes the settings (and the warehouse resource), does the step, logs what happened in
+numbers, and returns a small JSON-able summary that DAG tasks put in their asset event's extra.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from stepback.config import Settings
+from stepback.warehouse import Warehouse
+
+log = logging.getLogger(__name__)
+
+
+def warehouse_for(settings: Settings) -> Warehouse:
+    return Warehouse(settings.warehouse_path)
+
+
+def init_step(settings: Settings) -> dict[str, Any]:
+    applied = warehouse_for(settings).init()
+    log.info("warehouse %s ready; %d migrations applied", settings.warehouse_path, len(applied))
+    return {"warehouse": str(settings.warehouse_path), "migrations_applied": applied}
+
+
+def crawl_step(settings: Settings, source_name: str) -> dict[str, Any]:
+    from stepback.crawling import crawl
+
+    result = crawl(settings, settings.source(source_name))
+    log.info(
+        "crawled %s: %d pages, %d postings, %d dropped, %.1f s -> %s",
+        result.source, result.pages, result.items, result.dropped, result.seconds,
+        result.landing_file,
+    )
+    return result.as_extra()
+
+
+def load_step(
+    settings: Settings, progress: Callable[[int, int, Any], None] | None = None
+) -> dict[str, Any]:
+    from stepback.loading import load_pending, totals
+
+    warehouse = warehouse_for(settings)
+    warehouse.init()
+    summary = totals(load_pending(warehouse, settings.landing_dir, progress))
+    log.info(
+        "load: %d files loaded (%d already loaded); %d lines, %d new, %d updated, "
+        "%d unchanged, %d quarantined",
+        summary["files_loaded"], summary["files_skipped"], summary["lines_read"],
+        summary["inserted"], summary["updated"], summary["unchanged"], summary["quarantined"],
+    )
+    return summary
+
+
+def classify_step(settings: Settings) -> dict[str, Any]:
+    from stepback.classify import classify
+
+    summary = classify(
+        warehouse_for(settings), settings.models_dir, settings.file.classifier.threshold
+    )
+    log.info(
+        "classify: %d scores written with model %s; flagged per subscriber: %s",
+        summary["scored"], summary["model_version"], summary["flagged"],
+    )
+    return summary
+
+
+def train_step(settings: Settings) -> dict[str, Any]:
+    from stepback.classify import train_and_store
+
+    summary = train_and_store(settings.models_dir)
+    log.info("train: model %s, metrics %s", summary["model_version"], summary["metrics"])
+    return summary
+
+
+def digest_step(
+    settings: Settings, digest_date: date | None = None, smtp: Any | None = None
+) -> dict[str, Any]:
+    from stepback.digesting import run_digest
+
+    summary = run_digest(warehouse_for(settings), settings, digest_date=digest_date, smtp=smtp)
+    log.info(
+        "digest %s: %d subscribers, %d sent, %d written to outbox, %d failed, %d with nothing new",
+        summary["digest_date"], summary["subscribers"], len(summary["sent"]),
+        len(summary["written"]), len(summary["failed"]), summary["nothing_new"],
+    )
+    return summary

@@ -1,0 +1,60 @@
+"""Subscribers: profile files (DESIGN.md) read, validated and kept in the warehouse."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+from pydantic import ValidationError
+
+from stepback.config import ConfigError, Profile
+
+COLUMNS = "email, name, title, departments, locations, remote_ok, exclude, max_items"
+
+
+def read_profile(path: Path) -> Profile:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"profile file not found: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path.name}: invalid TOML: {exc}") from exc
+    try:
+        return Profile.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "profile"
+        raise ConfigError(f"{path.name}: {where}: {first['msg']}") from exc
+
+
+def subscribe(con: duckdb.DuckDBPyConnection, profile: Profile) -> bool:
+    """Add or update a subscriber. Returns True when the subscriber is new."""
+    now = datetime.now(UTC)
+    exists = con.execute("SELECT 1 FROM subscribers WHERE email = ?", [profile.email]).fetchone()
+    con.execute(
+        f"INSERT INTO subscribers ({COLUMNS}, subscribed_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (email) DO UPDATE SET name = excluded.name, title = excluded.title, "
+        "departments = excluded.departments, locations = excluded.locations, "
+        "remote_ok = excluded.remote_ok, exclude = excluded.exclude, "
+        "max_items = excluded.max_items, updated_at = excluded.updated_at",
+        [profile.email, profile.name, profile.title, profile.departments, profile.locations,
+         profile.remote_ok, profile.exclude, profile.max_items, now, now],
+    )
+    return exists is None
+
+
+def subscribers(con: duckdb.DuckDBPyConnection) -> list[Profile]:
+    rows = con.execute(f"SELECT {COLUMNS} FROM subscribers ORDER BY email").fetchall()
+    names = [c.strip() for c in COLUMNS.split(",")]
+    return [Profile.model_validate(dict(zip(names, row, strict=True))) for row in rows]
+
+
+def profile_hash(profile: Profile) -> str:
+    """What the step-back score depends on: the seeker's title and departments, nothing else."""
+    basis = json.dumps({"title": profile.title, "departments": sorted(profile.departments)})
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
