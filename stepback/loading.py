@@ -237,6 +237,8 @@ def _insert_quarantine(
 ) -> None:
     for item in bad:
         log.warning("quarantined %s line %d: %s", name, item.line_number, "; ".join(item.reasons))
+    if not bad:
+        return
     con.executemany(
         "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [[name, q.line_number, q.source, q.source_id, q.reasons, q.raw_line, now] for q in bad],

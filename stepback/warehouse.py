@@ -106,14 +106,14 @@ class Warehouse:
             return apply_migrations(con)
 
 
-def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
+def apply_migrations(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[str]:
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
     )
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
-    for migration in migrations():
+    for migration in migrations(sql_dir / "migrations"):
         if migration.version in done:
             continue
         con.execute("BEGIN TRANSACTION")
@@ -128,7 +128,7 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("ROLLBACK")
             raise
         applied.append(migration.name)
-    for path in view_files():
+    for path in view_files(sql_dir / "views"):
         con.execute(path.read_text(encoding="utf-8"))
     return applied
 

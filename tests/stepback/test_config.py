@@ -1,0 +1,60 @@
+from pathlib import Path
+
+import pytest
+
+from stepback.config import ConfigError, load_settings, read_config_file
+from tests.conftest import write_config
+
+
+def test_reads_sources_and_derives_dag_ids(tmp_path: Path) -> None:
+    config = read_config_file(write_config(tmp_path / "s.toml", "http://127.0.0.1:9"))
+    assert [s.dag_id for s in config.sources] == [
+        "crawl_jsonld_demo_board", "crawl_greenhouse_a24",
+        "crawl_greenhouse_dickclarkproductions", "crawl_rss_demo_ecn",
+    ]
+    assert config.digest.cron == "0 7 * * *"
+
+
+def test_environment_overrides_paths(tmp_path: Path) -> None:
+    config = write_config(tmp_path / "s.toml", "http://127.0.0.1:9")
+    settings = load_settings({
+        "STEPBACK_CONFIG": str(config), "STEPBACK_DATA_DIR": str(tmp_path / "d"),
+        "STEPBACK_SMTP_URL": "smtp://127.0.0.1:1025",
+    })
+    assert settings.warehouse_path == tmp_path / "d" / "warehouse.duckdb"
+    assert settings.outbox_dir == tmp_path / "d" / "outbox"
+    assert settings.smtp_url == "smtp://127.0.0.1:1025"
+    explicit = load_settings({"STEPBACK_CONFIG": str(config), "STEPBACK_WAREHOUSE": "/x/w.db"})
+    assert explicit.warehouse_path == Path("/x/w.db")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[[sources]]\nname='x'\nkind='ftp'\nurls=['http://a.b/']", "unknown source kind"),
+        ("[[sources]]\nname='x'\nkind='rss'\nurls=['not a url']", "sources.0.urls.0"),
+        ("[digest]\ntime='7am'", "HH:MM"),
+        ("[digest\n", "invalid TOML"),
+    ],
+)
+def test_bad_config_is_one_clear_line(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        read_config_file(path)
+    assert message in str(error.value)
+    assert "\n" not in str(error.value).strip()
+
+
+def test_unknown_source_names_the_known_ones(tmp_path: Path) -> None:
+    config = write_config(tmp_path / "s.toml", "http://127.0.0.1:9")
+    settings = load_settings({"STEPBACK_CONFIG": str(config)})
+    assert settings.source("crawl_greenhouse_a24").name == "greenhouse:a24"
+    with pytest.raises(ConfigError, match="known: jsonld:demo-board"):
+        settings.source("nope")
+
+
+def test_repository_config_is_valid() -> None:
+    settings = load_settings({})
+    assert {s.kind for s in settings.sources} == {"jsonld", "greenhouse", "rss"}
+    assert len(settings.file.demo.profiles) == 2

@@ -1,0 +1,122 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from stepback import loading
+from stepback.loading import load_pending
+from stepback.warehouse import Warehouse
+from tests.conftest import posting, write_landing
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Warehouse:
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    warehouse.init()
+    return warehouse
+
+
+def rows(warehouse: Warehouse, sql: str) -> list[tuple]:
+    with warehouse.reader() as con:
+        return con.execute(sql).fetchall()
+
+
+def test_valid_rows_load_and_bad_rows_go_to_quarantine(warehouse: Warehouse, tmp_path: Path):
+    landing = tmp_path / "landing"
+    write_landing(landing / "jsonld_test", "run1.jsonl", [
+        posting(source_id="1"),
+        posting(source_id="2", url="javascript:alert(1)", pay_min=900, pay_max=100),
+        "{not json",
+        posting(source_id="3", remote="yes"),
+        posting(source_id="4", title="Logger", company="Bunim/Murray", pay_unit="fortnight"),
+        '["a", "list"]',
+        posting(source_id="5", title="Field Producer", company="CBS News", posted_at="11/20/2026"),
+    ])
+    [result] = load_pending(warehouse, landing)
+    assert (result.lines_read, result.inserted, result.quarantined) == (7, 1, 6)
+    assert rows(warehouse, "SELECT source_id FROM postings") == [("1",)]
+    reasons = dict(rows(warehouse, "SELECT line_number, reasons FROM quarantine"))
+    assert any(r.startswith("url:") for r in reasons[2])
+    assert any(r.startswith("pay_max >= pay_min") for r in reasons[2])
+    assert reasons[3][0].startswith("invalid JSON")
+    assert reasons[4] == ["remote: expected true/false, got str"]
+    assert any(r.startswith("pay_unit:") for r in reasons[5])
+    assert reasons[6] == ["line is not a JSON object"]
+    assert any(r.startswith("posted_at:") for r in reasons[7])
+    raw = rows(warehouse, "SELECT raw_line FROM quarantine WHERE line_number = 5")[0][0]
+    assert json.loads(raw)["title"] == "Logger"
+
+
+def test_loading_the_same_file_twice_changes_nothing(warehouse: Warehouse, tmp_path: Path):
+    landing = tmp_path / "landing"
+    write_landing(landing / "jsonld_test", "run1.jsonl", [posting(source_id=str(i)) for i in range(5)])
+    load_pending(warehouse, landing)
+    before = rows(warehouse, "SELECT * FROM postings ORDER BY source_id")
+    [again] = load_pending(warehouse, landing)
+    assert again.skipped
+    assert rows(warehouse, "SELECT * FROM postings ORDER BY source_id") == before
+    assert rows(warehouse, "SELECT count(*) FROM load_runs") == [(1,)]
+
+
+def test_a_new_crawl_updates_only_changed_postings(warehouse: Warehouse, tmp_path: Path):
+    landing = tmp_path / "landing"
+    write_landing(landing / "jsonld_test", "run1.jsonl", [posting(source_id="1"),
+                                                          posting(source_id="2")])
+    load_pending(warehouse, landing)
+    first = dict(rows(warehouse, "SELECT source_id, changed_at FROM postings"))
+    write_landing(landing / "jsonld_test", "run2.jsonl", [
+        posting(source_id="1", scraped_at="2026-11-27T10:00:00+00:00"),
+        posting(source_id="2", pay_min=300, pay_max=300, scraped_at="2026-11-27T10:00:00+00:00"),
+        posting(source_id="3", scraped_at="2026-11-27T10:00:00+00:00"),
+    ])
+    results = load_pending(warehouse, landing)
+    assert [r.skipped for r in results] == [True, False]
+    assert (results[1].inserted, results[1].updated, results[1].unchanged) == (1, 1, 1)
+    second = dict(rows(warehouse, "SELECT source_id, changed_at FROM postings"))
+    assert second["1"] == first["1"]
+    assert second["2"] > first["2"]
+    assert rows(warehouse, "SELECT pay_min FROM postings WHERE source_id = '2'") == [(300.0,)]
+
+
+def test_duplicate_keys_in_one_file_keep_the_last(warehouse: Warehouse, tmp_path: Path):
+    landing = tmp_path / "landing"
+    write_landing(landing / "jsonld_test", "run1.jsonl", [
+        posting(source_id="1", title="Office PA"), posting(source_id="1", title="Set PA"),
+    ])
+    load_pending(warehouse, landing)
+    assert rows(warehouse, "SELECT title FROM postings") == [("Set PA",)]
+
+
+def test_a_crash_mid_load_leaves_the_warehouse_as_before(
+    warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    landing = tmp_path / "landing"
+    write_landing(landing / "jsonld_test", "run1.jsonl", [posting(source_id="1"), "{bad"])
+
+    def crash(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(loading, "_insert_quarantine", crash)
+    with pytest.raises(OSError, match="disk full"):
+        load_pending(warehouse, landing)
+    for table in ("postings", "quarantine", "landing_files", "load_runs"):
+        assert rows(warehouse, f"SELECT count(*) FROM {table}") == [(0,)], table
+    monkeypatch.undo()
+    [result] = load_pending(warehouse, landing)
+    assert (result.inserted, result.quarantined, result.skipped) == (1, 1, False)
+
+
+def test_same_job_on_two_sources_is_one_job(warehouse: Warehouse, tmp_path: Path):
+    landing = tmp_path / "landing"
+    write_landing(landing / "greenhouse_a24", "run1.jsonl", [
+        posting(source="greenhouse:a24", source_id="4001", company="A24",
+                title="Writers' PA - Untitled A24 Series", url="https://boards.example/4001"),
+    ])
+    write_landing(landing / "rss_demo", "run1.jsonl", [
+        posting(source="rss:demo", source_id="77", company="A24 Films",
+                title="Writers PA, Untitled A24 Series", url="https://board.example/77"),
+    ])
+    load_pending(warehouse, landing)
+    assert rows(warehouse, "SELECT count(*) FROM postings") == [(2,)]
+    [(urls,)] = rows(warehouse, "SELECT urls FROM jobs")
+    assert sorted(urls) == ["https://board.example/77", "https://boards.example/4001"]

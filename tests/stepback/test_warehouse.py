@@ -1,0 +1,66 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from stepback.warehouse import Warehouse, WarehouseBusy, apply_migrations, migrations
+
+
+def test_init_applies_migrations_once(tmp_path: Path) -> None:
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    first = warehouse.init()
+    assert first == [m.name for m in migrations()]
+    assert warehouse.init() == []
+    with warehouse.reader() as con:
+        versions = [r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()]
+        views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+    assert versions == [m.version for m in migrations()]
+    assert {"jobs", "opportunities"} <= views
+
+
+def test_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
+    warehouse = Warehouse(tmp_path / "w.duckdb", lock_timeout=0.5)
+    warehouse.init()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; from stepback.warehouse import Warehouse\n"
+         f"w = Warehouse(Path({str(warehouse.path)!r}))\n"
+         "with w.writer():\n    print('held', flush=True); time.sleep(20)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(WarehouseBusy, match=rf"locked by another writer \(pid {holder.pid}"):
+            with warehouse.writer():
+                pass
+        with pytest.raises(WarehouseBusy, match="is busy"):
+            with warehouse.reader(wait=0.5):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with warehouse.writer() as con:
+        assert con.execute("SELECT count(*) FROM postings").fetchone() == (0,)
+
+
+def test_reader_without_warehouse_says_run_init(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="stepback init"):
+        with Warehouse(tmp_path / "missing.duckdb").reader():
+            pass
+
+
+def test_migration_rolls_back_on_error(tmp_path: Path) -> None:
+    (tmp_path / "migrations").mkdir()
+    (tmp_path / "migrations" / "001_ok.sql").write_text("CREATE TABLE a (x INTEGER);", "utf-8")
+    (tmp_path / "migrations" / "002_bad.sql").write_text(
+        "CREATE TABLE b (x INTEGER); SELEC oops;", "utf-8"
+    )
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    with pytest.raises(duckdb.ParserException):
+        apply_migrations(con, tmp_path)
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    applied = con.execute("SELECT name FROM schema_migrations").fetchall()
+    assert "a" in tables and "b" not in tables
+    assert applied == [("001_ok",)]
