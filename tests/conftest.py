@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +14,12 @@ import pytest
 from stepback.config import Settings, load_settings
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Airflow reads its configuration once, at import: point it at a throw-away home first.
+os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="stepback-test-airflow-")
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(REPO / "dags")
+os.environ["AIRFLOW__CORE__UNIT_TEST_MODE"] = "False"
 
 
 def free_port() -> int:
@@ -111,3 +119,16 @@ def write_landing(directory: Path, name: str, lines: list[object]) -> Path:
         "\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n", "utf-8"
     )
     return path
+
+
+@pytest.fixture(scope="session")
+def airflow_home() -> Path:
+    """The session's Airflow metadata database (SQLite), migrated once."""
+    import subprocess
+    import sys
+
+    home = Path(os.environ["AIRFLOW_HOME"])
+    if not (home / "airflow.db").exists():
+        airflow = Path(sys.executable).with_name("airflow")
+        subprocess.run([str(airflow), "db", "migrate"], check=True, capture_output=True)
+    return home

@@ -1,0 +1,192 @@
+"""Send rendered digests over one SMTP connection, or write them to the outbox."""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+import tempfile
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import getaddresses
+from pathlib import Path
+
+from stepback.digest.formatting import one_line, short_hash, slug
+from stepback.digest.render import DIGEST_ID_HEADER
+from stepback.digest.smtp import SmtpSettings, parse_smtp_url
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def deliver(
+    messages: list[EmailMessage],
+    *,
+    outbox: Path,
+    smtp_url: str | None = None,
+    smtp: SmtpSettings | None = None,
+) -> DeliveryReport:
+    """Send over SMTP when configured, else write `.eml` and `.html` files to `outbox`.
+
+    Delivery failures land in the report; only a malformed `smtp_url` raises (ValueError).
+    """
+    if smtp_url is not None and smtp is not None:
+        raise ValueError("pass smtp_url or smtp, not both")
+    settings = parse_smtp_url(smtp_url) if smtp_url is not None else smtp
+    if settings is None:
+        return write_outbox(messages, Path(outbox))
+    return send_all(messages, settings)
+
+
+def write_outbox(messages: list[EmailMessage], outbox: Path) -> DeliveryReport:
+    """Write `<stem>.eml` and `<stem>.html` per message; the same digest overwrites its files."""
+    outbox.mkdir(parents=True, exist_ok=True)
+    report = DeliveryReport()
+    for message in messages:
+        stem = outbox_stem(message)
+        eml = outbox / f"{stem}.eml"
+        _write_atomic(eml, message.as_bytes(policy=message.policy.clone(linesep="\r\n")))
+        report.written.append(eml)
+        html = message.get_body(preferencelist=("html",))
+        if html is not None:
+            page = outbox / f"{stem}.html"
+            _write_atomic(page, html.get_content().encode("utf-8"))
+            report.written.append(page)
+    return report
+
+
+def outbox_stem(message: EmailMessage) -> str:
+    """The stem render_digest chose, re-checked; never a path, whatever the header holds."""
+    stem = slug(str(message.get(DIGEST_ID_HEADER, "")), limit=120)
+    if stem:
+        return stem
+    recipients = ",".join(recipients_of(message))
+    return f"{slug(recipients) or 'message'}-{short_hash(str(message.get('Message-ID', '')))}"
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def recipients_of(message: EmailMessage) -> list[str]:
+    headers = [str(message[name]) for name in ("To", "Cc", "Bcc") if message[name] is not None]
+    return [address for _name, address in getaddresses(headers) if address]
+
+
+def send_all(messages: list[EmailMessage], settings: SmtpSettings) -> DeliveryReport:
+    """Send every message over one connection; nothing raises, failures are recorded."""
+    report = DeliveryReport()
+    try:
+        with _connect(settings) as client:
+            for message in messages:
+                _send_one(client, message, report)
+    except (smtplib.SMTPException, OSError) as exc:
+        reason = _connection_reason(exc, settings)
+        for message in messages:
+            for address in recipients_of(message) or [_unaddressed(message)]:
+                if address not in report.sent and address not in report.failed:
+                    report.failed[address] = reason
+    return report
+
+
+def _connect(settings: SmtpSettings) -> smtplib.SMTP:
+    client: smtplib.SMTP
+    if settings.ssl:
+        client = smtplib.SMTP_SSL(
+            settings.host, settings.port, timeout=settings.timeout, context=_tls_context()
+        )
+    else:
+        client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+    try:
+        if settings.starttls:
+            client.starttls(context=_tls_context())
+        if settings.user:
+            client.login(settings.user, settings.password or "")
+    except BaseException:
+        client.close()
+        raise
+    return client
+
+
+def _tls_context() -> ssl.SSLContext:
+    return ssl.create_default_context()
+
+
+def _send_one(client: smtplib.SMTP, message: EmailMessage, report: DeliveryReport) -> None:
+    recipients = recipients_of(message)
+    if not recipients:
+        report.failed[_unaddressed(message)] = "message has no recipient"
+        return
+    try:
+        refused = client.send_message(message, to_addrs=recipients)
+    except smtplib.SMTPRecipientsRefused as exc:
+        for address in recipients:
+            report.failed[address] = _refusal(exc.recipients.get(address))
+        return
+    except smtplib.SMTPServerDisconnected:
+        raise
+    except (smtplib.SMTPResponseException, smtplib.SMTPNotSupportedError) as exc:
+        for address in recipients:
+            report.failed[address] = _response_reason(exc)
+        return
+    for address in recipients:
+        if address in refused:
+            report.failed[address] = _refusal(refused[address])
+        else:
+            report.sent.append(address)
+
+
+def _refusal(response: tuple[int, bytes] | None) -> str:
+    if response is None:
+        return "recipient refused by the SMTP server"
+    code, text = response
+    return one_line(f"recipient refused: {code} {_decode(text)}")
+
+
+def _response_reason(exc: smtplib.SMTPException) -> str:
+    if isinstance(exc, smtplib.SMTPResponseException):
+        response = f"{exc.smtp_code} {_decode(exc.smtp_error)}"
+        return one_line(f"SMTP server refused the message: {response}")
+    return one_line(f"SMTP server cannot take the message: {exc}")
+
+
+def _connection_reason(exc: BaseException, settings: SmtpSettings) -> str:
+    where = settings.address
+    if isinstance(exc, ConnectionRefusedError):
+        return f"SMTP server {where} refused the connection (is it running?)"
+    if isinstance(exc, TimeoutError):
+        return f"SMTP server {where} did not answer within {settings.timeout:g} s"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return one_line(f"SMTP login to {where} failed: {exc.smtp_code} {_decode(exc.smtp_error)}")
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return one_line(f"SMTP server {where}: {exc} Nothing was sent.")
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return one_line(f"SMTP server {where} closed the connection: {exc}")
+    if isinstance(exc, ssl.SSLError):
+        return one_line(f"TLS with SMTP server {where} failed: {exc.reason or exc}")
+    return one_line(f"SMTP delivery via {where} failed: {type(exc).__name__}: {exc}")
+
+
+def _decode(text: bytes | str) -> str:
+    return text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+
+
+def _unaddressed(message: EmailMessage) -> str:
+    return f"<no recipient: {one_line(message.get('Message-ID', ''), limit=100)}>"
