@@ -124,11 +124,12 @@ def _problem(returncode: int, stats: dict[str, Any], log_path: Path) -> str | No
         return f"spider closed early ({stats.get('finish_reason')})"
     if not stats.get("item_scraped_count"):
         pages = stats.get("response_received_count", 0)
-        return f"crawl yielded no postings from {pages} pages"
+        error = f"; last error: {_last_error(log_path)}" if stats.get("log_count/ERROR") else ""
+        return f"crawl yielded no postings from {pages} pages{error}"
     return None
 
 
 def _last_error(log_path: Path) -> str:
     lines = log_path.read_text(encoding="utf-8", errors="replace").splitlines()
-    errors = [line for line in lines if "ERROR" in line or "Error" in line]
+    errors = [line.split("ERROR:", 1)[1] for line in lines if "] ERROR:" in line]
     return (errors or lines or ["no output"])[-1].strip()[:300]
