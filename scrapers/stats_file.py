@@ -30,7 +30,8 @@ class StatsFile:
         stats: dict[str, Any] = dict(self.crawler.stats.get_stats())
         stats["finish_reason"] = reason
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps(stats, default=_jsonable, indent=2, sort_keys=True), "utf-8")
+        text = json.dumps(stats, default=_jsonable, indent=2, sort_keys=True)
+        self.path.write_text(text, encoding="utf-8")
 
 
 def _jsonable(value: Any) -> Any:
