@@ -10,12 +10,11 @@ from __future__ import annotations
 from airflow.sdk import DAG, task
 
 from stepback.config import load_settings
-from stepback.orchestration import DEFAULT_ARGS, POSTINGS, SCORES, START_DATE, WAREHOUSE_POOL
+from stepback.orchestration import DEFAULT_ARGS, POSTINGS, SCORES, WAREHOUSE_POOL
 
 with DAG(
     dag_id="classify_postings",
     schedule=[POSTINGS],
-    start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,

@@ -10,15 +10,14 @@ from __future__ import annotations
 from airflow.sdk import DAG, task
 
 from stepback.config import SourceConfig, load_settings
-from stepback.orchestration import DEFAULT_ARGS, START_DATE, landing
+from stepback.orchestration import DEFAULT_ARGS, cron, landing
 
 
 def crawl_dag(source: SourceConfig) -> DAG:
     asset = landing(source)
     with DAG(
         dag_id=source.dag_id,
-        schedule=source.schedule,
-        start_date=START_DATE,
+        schedule=cron(source.schedule),
         catchup=False,
         max_active_runs=1,
         default_args=DEFAULT_ARGS,

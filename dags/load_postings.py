@@ -15,14 +15,13 @@ from airflow.sdk import DAG, task
 from airflow.sdk.exceptions import AirflowSkipException
 
 from stepback.config import load_settings
-from stepback.orchestration import DEFAULT_ARGS, POSTINGS, START_DATE, WAREHOUSE_POOL, landing
+from stepback.orchestration import DEFAULT_ARGS, POSTINGS, WAREHOUSE_POOL, landing
 
 LANDING_ASSETS = [landing(source) for source in load_settings().sources]
 
 with DAG(
     dag_id="load_postings",
     schedule=reduce(lambda a, b: a | b, LANDING_ASSETS) if LANDING_ASSETS else None,
-    start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,

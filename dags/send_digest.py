@@ -7,17 +7,16 @@ and `.html` files to the outbox. A job is never sent to the same subscriber twic
 
 from __future__ import annotations
 
-from airflow.sdk import DAG, CronTriggerTimetable, task
+from airflow.sdk import DAG, task
 
 from stepback.config import load_settings
-from stepback.orchestration import DEFAULT_ARGS, START_DATE, WAREHOUSE_POOL
+from stepback.orchestration import DEFAULT_ARGS, WAREHOUSE_POOL, cron
 
 DIGEST = load_settings().file.digest
 
 with DAG(
     dag_id="send_digest",
-    schedule=CronTriggerTimetable(DIGEST.cron, timezone=DIGEST.timezone),
-    start_date=START_DATE,
+    schedule=cron(DIGEST.cron, DIGEST.timezone),
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,

@@ -9,12 +9,11 @@ from __future__ import annotations
 from airflow.sdk import DAG, task
 
 from stepback.config import load_settings
-from stepback.orchestration import DEFAULT_ARGS, MODEL, START_DATE
+from stepback.orchestration import DEFAULT_ARGS, MODEL, cron
 
 with DAG(
     dag_id="train_classifier",
-    schedule="@weekly",
-    start_date=START_DATE,
+    schedule=cron("@weekly"),
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,

@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field, HttpUrl, ValidationError, field_validator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_KINDS = ("jsonld", "greenhouse", "rss")
+# The Airflow pool every warehouse writer runs in: DuckDB allows one writing process per file.
+WAREHOUSE_POOL = "duckdb"
 
 
 class ConfigError(ValueError):

@@ -7,6 +7,7 @@ lets the asset events carry the run through `load_postings` and `classify_postin
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from collections import Counter
@@ -15,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from stepback.config import REPO_ROOT, Settings
-from stepback.local_airflow import LocalAirflow
+from stepback.local_airflow import DagRun, LocalAirflow
 from stepback.pipeline import init_step, warehouse_for
 from stepback.subscribers import read_profile, subscribe
 
@@ -44,12 +45,23 @@ class Timer:
         return time.monotonic() - self.start
 
 
+def stop_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit so the Airflow processes this run started get stopped."""
+
+    def exit_once(*_: object) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        sys.exit(143)
+
+    signal.signal(signal.SIGTERM, exit_once)
+
+
 def say(text: str) -> None:
     print(f"[demo] {text}", file=sys.stderr, flush=True)
 
 
 @contextmanager
 def demo_board(port: int) -> Iterator[str]:
+    """Serve the bundled board in this process, for crawls that run in Airflow's workers."""
     from stepback.demoboard.server import serve
 
     board = serve(port=port)
@@ -68,8 +80,12 @@ def subscribe_demo_profiles(settings: Settings) -> list[str]:
 
 
 @contextmanager
-def running_airflow(settings: Settings, timer: Timer) -> Iterator[LocalAirflow]:
-    airflow = LocalAirflow(REPO_ROOT / ".airflow", settings, port=settings.file.demo.airflow_port)
+def running_airflow(
+    settings: Settings, timer: Timer, home: Path | None = None, port: int | None = None
+) -> Iterator[LocalAirflow]:
+    airflow = LocalAirflow(
+        home or REPO_ROOT / ".airflow", settings, port=port or settings.file.demo.airflow_port
+    )
     airflow.prepare()
     timer.mark("airflow metadata ready (db migrate, pool duckdb)")
     airflow.start()
@@ -80,34 +96,48 @@ def running_airflow(settings: Settings, timer: Timer) -> Iterator[LocalAirflow]:
         say("airflow stopped")
 
 
+def drive_pipeline(airflow: LocalAirflow, settings: Settings, timer: Timer) -> list[DagRun]:
+    """Trigger the crawls, let asset events run load and classify, then send the digest once.
+
+    Returns the DAG runs this drive caused, whatever their state.
+    """
+    crawl_dags = [source.dag_id for source in settings.sources]
+    airflow.wait_for_dags([*crawl_dags, *ASSET_DAGS, "send_digest"])
+    timer.mark("scheduler, dag-processor, api-server, triggerer up; DAGs parsed")
+    before = {(r.dag_id, r.run_id) for r in airflow.runs()}
+
+    def new_runs() -> list[DagRun]:
+        return [r for r in airflow.runs() if (r.dag_id, r.run_id) not in before]
+
+    airflow.trigger(crawl_dags)
+    airflow.wait_for_runs(crawl_dags)
+    timer.mark(f"{len(crawl_dags)} crawl DAGs finished")
+    failed = [r.dag_id for r in new_runs() if r.state != "success"]
+    if failed:
+        raise RuntimeError(f"crawl runs failed: {', '.join(failed)} (see the Airflow task logs)")
+    airflow.wait_until_settled(ASSET_DAGS)
+    timer.mark("load_postings and classify_postings ran on asset events")
+    airflow.trigger(["send_digest"])
+    airflow.wait_for_runs(["send_digest"])
+    timer.mark("send_digest finished")
+    return new_runs()
+
+
 def run_demo(settings: Settings) -> int:
+    stop_on_sigterm()
     timer = Timer()
     init_step(settings)
     subscribe_demo_profiles(settings)
-    crawl_dags = [source.dag_id for source in settings.sources]
     with demo_board(settings.file.demo.board_port) as url:
         say(f"demo job board on {url}")
         with running_airflow(settings, timer) as airflow:
-            airflow.wait_for_dags([*crawl_dags, *ASSET_DAGS, "send_digest"])
-            timer.mark("scheduler, dag-processor, api-server, triggerer up; DAGs parsed")
-            before = {r.run_id for r in airflow.runs()}
-            airflow.trigger(crawl_dags)
-            crawls = airflow.wait_for_runs(crawl_dags)
-            timer.mark(f"{len(crawl_dags)} crawl DAGs finished")
-            failed = [r.dag_id for r in crawls if r.state != "success" and r.run_id not in before]
-            if failed:
-                raise RuntimeError(f"crawl runs failed: {', '.join(failed)} (see Airflow logs)")
-            airflow.wait_until_settled(ASSET_DAGS)
-            timer.mark("load_postings and classify_postings ran on asset events")
-            airflow.trigger(["send_digest"])
-            airflow.wait_for_runs(["send_digest"])
-            timer.mark("send_digest finished")
-            runs = [r for r in airflow.runs() if r.run_id not in before]
+            runs = drive_pipeline(airflow, settings, timer)
     print_summary(settings, runs, timer)
     return 0 if all(r.state == "success" for r in runs) else 1
 
 
 def run_airflow(settings: Settings) -> int:
+    stop_on_sigterm()
     timer = Timer()
     init_step(settings)
     subscribe_demo_profiles(settings)
@@ -123,7 +153,7 @@ def run_airflow(settings: Settings) -> int:
     return 0
 
 
-def print_summary(settings: Settings, runs: list, timer: Timer) -> None:
+def print_summary(settings: Settings, runs: list[DagRun], timer: Timer) -> None:
     with warehouse_for(settings).reader() as con:
         def one(sql: str) -> int:
             return int(con.execute(sql).fetchone()[0])

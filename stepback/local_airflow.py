@@ -18,8 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stepback.config import REPO_ROOT, Settings
-from stepback.orchestration import WAREHOUSE_POOL
+from stepback.config import REPO_ROOT, WAREHOUSE_POOL, Settings
 
 COMPONENTS = ("scheduler", "dag-processor", "api-server", "triggerer")
 FINISHED = ("success", "failed")
@@ -115,16 +114,21 @@ class LocalAirflow:
             )
 
     def stop(self) -> None:
+        """SIGTERM each component's session, then SIGKILL whatever is left of it.
+
+        Task workers start their own process groups inside the component's session, so the
+        whole session is swept, not only the group.
+        """
         for process in self.processes.values():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 30
+            _signal_session(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
         for process in self.processes.values():
             try:
                 process.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+                pass
+            _signal_session(process.pid, signal.SIGKILL)
+            process.wait()
         self.processes.clear()
 
     def check_alive(self) -> None:
@@ -159,8 +163,8 @@ class LocalAirflow:
 
         self._wait(parsed, timeout, f"DAGs {sorted(wanted)} to be parsed")
 
-    def trigger(self, dag_ids: Iterable[str]) -> list[str]:
-        """Trigger DAGs concurrently (each CLI call costs seconds of imports); return run ids."""
+    def trigger(self, dag_ids: list[str]) -> None:
+        """Trigger DAGs concurrently: each CLI call costs seconds of imports."""
         procs = [
             subprocess.Popen(
                 [str(Path(sys.executable).with_name("airflow")), "dags", "trigger", dag_id,
@@ -174,7 +178,6 @@ class LocalAirflow:
             if proc.returncode != 0:
                 last = (err.strip().splitlines() or ["no output"])[-1]
                 raise AirflowError(f"could not trigger {dag_id}: {last}")
-        return [r.run_id for r in self.runs(dag_ids) if r.run_type == "manual"]
 
     def wait_for_runs(self, dag_ids: Iterable[str], timeout: float = 300) -> list[DagRun]:
         """Wait until every run of these DAGs has finished."""
@@ -215,3 +218,17 @@ class LocalAirflow:
                 return
             time.sleep(1)
         raise AirflowError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def _signal_session(session_id: int, signum: int) -> None:
+    """Send a signal to every process in a session (Linux: read from /proc)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == session_id:
+            try:
+                os.kill(int(stat.parent.name), signum)
+            except ProcessLookupError:
+                pass

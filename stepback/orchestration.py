@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from airflow.sdk import Asset
+from airflow.sdk import Asset, CronTriggerTimetable
 
-from stepback.config import SourceConfig
+from stepback.config import WAREHOUSE_POOL, SourceConfig
 
-WAREHOUSE_POOL = "duckdb"
-START_DATE = datetime(2026, 1, 1)
+__all__ = ["DEFAULT_ARGS", "MODEL", "POSTINGS", "SCORES", "WAREHOUSE_POOL", "cron", "landing"]
 DEFAULT_ARGS = {
     "owner": "stepback",
     "retries": 2,
@@ -20,6 +19,15 @@ DEFAULT_ARGS = {
 POSTINGS = Asset(name="postings", uri="stepback://warehouse/postings", group="warehouse")
 SCORES = Asset(name="scores", uri="stepback://warehouse/scores", group="warehouse")
 MODEL = Asset(name="classifier_model", uri="stepback://models/current", group="models")
+
+
+def cron(expression: str | None, timezone: str = "UTC") -> CronTriggerTimetable | None:
+    """A clock that fires at the next tick, never for a tick already past.
+
+    A plain cron string would give a data-interval timetable, which runs the latest interval
+    as soon as a DAG is unpaused: a surprise crawl or digest on every fresh start.
+    """
+    return CronTriggerTimetable(expression, timezone=timezone) if expression else None
 
 
 def landing(source: SourceConfig) -> Asset:

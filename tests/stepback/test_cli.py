@@ -1,0 +1,84 @@
+"""The `stepback` command: help for each command, one-line errors, and the data commands."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stepback.cli import build_parser, main
+from stepback.config import Settings
+from tests.conftest import REPO, posting, write_landing
+
+COMMANDS = ["init", "crawl", "load", "classify", "score", "digest", "train", "subscribe",
+            "subscribers", "sql", "demo", "airflow"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main([command, "--help"])
+    assert done.value.code == 0
+    assert build_parser().prog in capsys.readouterr().out
+
+
+def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "STEPBACK_CONFIG": str(tmp_path / "missing.toml")}
+    done = subprocess.run(
+        [sys.executable, "-m", "stepback.cli", "init"], env=env, cwd=REPO,
+        capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == f"stepback: error: config file not found: {tmp_path / 'missing.toml'}"
+    assert "Traceback" not in done.stderr
+
+
+def test_unknown_source_and_missing_warehouse(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["crawl", "nope"]) == 1
+    assert "no source named 'nope'" in capsys.readouterr().err
+    assert main(["sql", "SELECT 1"]) == 1
+    assert "run `stepback init` first" in capsys.readouterr().err
+
+
+def test_init_load_and_sql_formats(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["init"]) == 0
+    assert "applied 001_core_tables" in capsys.readouterr().out
+    assert main(["init"]) == 0
+    assert "up to date" in capsys.readouterr().out
+    write_landing(settings.landing_dir / "jsonld_test", "r.jsonl",
+                  [posting(source_id="1"), posting(source_id="2", title="Logger"), "{oops"])
+    assert main(["load"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["inserted"] == 2
+    assert "[1/1] jsonld_test/r.jsonl: 2 new, 0 updated, 1 quarantined" in captured.err
+    assert main(["sql", "SELECT source_id, title FROM postings ORDER BY 1", "--format", "json"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert lines == [{"source_id": "1", "title": posting()["title"]},
+                     {"source_id": "2", "title": "Logger"}]
+    assert main(["sql", "SELECT count(*) AS n FROM quarantine", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["n", "1"]
+    assert main(["sql", "DELETE FROM postings"]) == 1
+    assert "read-only" in capsys.readouterr().err.lower()
+
+
+def test_subscribe_then_list(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["subscribe", str(REPO / "profiles" / "andrea.toml")]) == 0
+    assert capsys.readouterr().out.strip() == "subscribed Andrea <andrea@example.com>"
+    assert main(["subscribe", str(REPO / "profiles" / "andrea.toml")]) == 0
+    assert capsys.readouterr().out.strip() == "updated Andrea <andrea@example.com>"
+    assert main(["subscribers"]) == 0
+    assert capsys.readouterr().out.startswith("andrea@example.com\tAndrea\tAssociate Producer")
+
+
+def test_bad_profile_is_one_clear_line(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "X"\nemail = "not-an-email"\ntitle = "PA"\n', "utf-8")
+    assert main(["subscribe", str(bad)]) == 1
+    assert capsys.readouterr().err.startswith("stepback: error: bad.toml: email:")
