@@ -101,8 +101,8 @@ def posting(**overrides: object) -> dict[str, object]:
     """A valid posting in the DESIGN.md contract."""
     base: dict[str, object] = {
         "source": "jsonld:test", "source_id": "1", "url": "https://jobs.example.com/1",
-        "title": "Production Assistant – 98th Oscars", "company": "ABC",
-        "production": "98th Oscars", "location": "Los Angeles, CA", "remote": False,
+        "title": "Production Assistant – 99th Oscars", "company": "ABC",
+        "production": "99th Oscars", "location": "Los Angeles, CA", "remote": False,
         "employment_type": "temporary", "pay_min": 250, "pay_max": 250, "pay_currency": "USD",
         "pay_unit": "day", "union": True, "posted_at": "2026-11-02",
         "valid_through": "2027-01-15", "description": "Office and set PA for the telecast.",

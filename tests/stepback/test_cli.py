@@ -32,7 +32,8 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
         capture_output=True, text=True, check=False,
     )
     assert done.returncode == 1
-    assert done.stderr.strip() == f"stepback: error: config file not found: {tmp_path / 'missing.toml'}"
+    missing = tmp_path / "missing.toml"
+    assert done.stderr.strip() == f"stepback: error: config file not found: {missing}"
     assert "Traceback" not in done.stderr
 
 
@@ -56,7 +57,8 @@ def test_init_load_and_sql_formats(settings: Settings, capsys: pytest.CaptureFix
     captured = capsys.readouterr()
     assert json.loads(captured.out)["inserted"] == 2
     assert "[1/1] jsonld_test/r.jsonl: 2 new, 0 updated, 1 quarantined" in captured.err
-    assert main(["sql", "SELECT source_id, title FROM postings ORDER BY 1", "--format", "json"]) == 0
+    query = "SELECT source_id, title FROM postings ORDER BY 1"
+    assert main(["sql", query, "--format", "json"]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert lines == [{"source_id": "1", "title": posting()["title"]},
                      {"source_id": "2", "title": "Logger"}]
