@@ -107,6 +107,16 @@ def pick(rows: list[dict[str, Any]], profile: Profile, default_max: int) -> list
     return picked
 
 
+def delivered_on(con: duckdb.DuckDBPyConnection, digest_date: date) -> set[str]:
+    """Subscribers whose digest for this date already went out: a re-run sends them nothing."""
+    rows = con.execute(
+        "SELECT DISTINCT subscriber_email FROM digest_runs "
+        "WHERE digest_date = ? AND status IN ('sent', 'written')",
+        [digest_date],
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
 def candidates(con: duckdb.DuckDBPyConnection, email: str) -> list[dict[str, Any]]:
     cursor = con.execute(CANDIDATES, {"email": email})
     names = [d[0] for d in cursor.description]
@@ -135,9 +145,11 @@ def run_digest(
     config = settings.file.digest
     digest_date = digest_date or digest_today(config.timezone)
     with warehouse.writer() as con:
+        done = delivered_on(con, digest_date)
         plans = [
             Planned(p, pick(candidates(con, p.email), p, config.max_items))
             for p in subscribers(con)
+            if p.email not in done
         ]
     for plan in plans:
         if plan.rows:
@@ -159,7 +171,8 @@ def run_digest(
                 _record(con, plan, digest_date, report.failed.get(plan.profile.email), outbox_mode)
     return {
         "digest_date": digest_date.isoformat(),
-        "subscribers": len(plans),
+        "subscribers": len(plans) + len(done),
+        "already_delivered": sorted(done),
         "items": {p.profile.email: len(p.rows) for p in plans},
         "sent": list(report.sent),
         "written": [str(path) for path in report.written],

@@ -118,3 +118,18 @@ def test_a_failed_send_is_retried_next_run(settings: Settings, tmp_path: Path) -
     with warehouse.reader() as con:
         statuses = con.execute("SELECT status FROM digest_runs ORDER BY finished_at").fetchall()
     assert statuses == [("failed",), ("written",)]
+
+
+def test_same_day_rerun_sends_nothing_and_overflow_waits_for_tomorrow(settings: Settings) -> None:
+    warehouse = Warehouse(settings.warehouse_path)
+    warehouse.init()
+    shows = ["SNL", "Survivor", "The Voice", "Jeopardy!"]
+    seed(warehouse, [posting(source_id=str(i), title=f"PA – {show}", company=f"Co {i}")
+                     for i, show in enumerate(shows)],
+         {str(i): 0.9 - i / 10 for i in range(len(shows))})
+    day = date(2026, 11, 26)
+    assert run_digest(warehouse, settings, digest_date=day)["items"] == {ANDREA.email: 3}
+    again = run_digest(warehouse, settings, digest_date=day)
+    assert again["items"] == {} and again["already_delivered"] == [ANDREA.email]
+    tomorrow = run_digest(warehouse, settings, digest_date=date(2026, 11, 27))
+    assert tomorrow["items"] == {ANDREA.email: 1}
