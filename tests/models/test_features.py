@@ -100,3 +100,9 @@ def test_featurizer_accepts_pairs_and_dataframes() -> None:
     assert "Marvel Studios" in from_list.loc[0, "text"]
     assert from_list.loc[0, "structured"]["relation=adjacent"] == 1.0
     assert all(0.0 <= v <= 1.0 for v in from_list.loc[0, "structured"].values())
+
+
+def test_an_off_track_seeker_has_no_rung() -> None:
+    accountant = {"title": "Staff Accountant", "departments": []}
+    f = pair_features(job("Production Assistant", "Netflix"), accountant)
+    assert f.seeker_rank is None and f.level_gap is None and not f.gate

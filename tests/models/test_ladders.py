@@ -1,9 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
-from models import parse_title
+from models import TitleMatch, parse_title
 from models.ladders import default_ladders
+
+
+def parsed(title: str, context: str | Sequence[str] = ()) -> TitleMatch:
+    match = parse_title(title, context)
+    assert match is not None, title
+    return match
 
 
 @pytest.mark.parametrize(
@@ -56,19 +64,18 @@ def test_title_variants(title: str, track: str, rank: int, canonical: str) -> No
 
 
 def test_scripted_producer_is_a_writers_rank() -> None:
-    unscripted = parse_title("Producer", ["unscripted"])
-    scripted = parse_title("Producer", "one-hour drama, writers room")
-    assert unscripted and scripted
+    unscripted = parsed("Producer", ["unscripted"])
+    scripted = parsed("Producer", "one-hour drama, writers room")
     assert (unscripted.track, unscripted.rank) == ("producing_unscripted", 6)
     assert (scripted.track, scripted.rank) == ("writers_room", 8)
-    assert scripted.rank > parse_title("Story Editor").rank  # type: ignore[union-attr]
-    assert parse_title("Producer (Scripted)").track == "writers_room"  # type: ignore[union-attr]
+    assert scripted.rank > parsed("Story Editor").rank
+    assert parsed("Producer (Scripted)").track == "writers_room"
 
 
 def test_context_picks_the_track_of_a_shared_title() -> None:
-    assert parse_title("Associate Producer", ["sports"]).track == "sports_broadcast"  # type: ignore[union-attr]
-    assert parse_title("Associate Producer", ["news"]).track == "news"  # type: ignore[union-attr]
-    assert parse_title("Runner", "NFL on CBS game day").track == "sports_broadcast"  # type: ignore[union-attr]
+    assert parsed("Associate Producer", ["sports"]).track == "sports_broadcast"
+    assert parsed("Associate Producer", ["news"]).track == "news"
+    assert parsed("Runner", "NFL on CBS game day").track == "sports_broadcast"
 
 
 @pytest.mark.parametrize(
@@ -91,8 +98,8 @@ def test_off_track_titles(title: str, track: str) -> None:
 
 
 def test_assistants_to_decision_makers_open_doors() -> None:
-    assert parse_title("Assistant to the Executive Producer").door  # type: ignore[union-attr]
-    assert not parse_title("Production Assistant").door  # type: ignore[union-attr]
+    assert parsed("Assistant to the Executive Producer").door
+    assert not parsed("Production Assistant").door
 
 
 def test_unknown_titles_are_none() -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -69,3 +70,15 @@ def test_load_or_train_trains_once(
     second = store.load_or_train(tmp_path / "models")
     assert len(calls) == 1
     assert first.version == second.version is not None
+
+
+def test_train_and_save_makes_a_new_current_version(
+    tmp_path: Path, trained: TrainedModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "train", lambda labelled_path=None: TrainedModel(trained.pipeline))
+    first = store.train_and_save(tmp_path)
+    second = store.train_and_save(tmp_path)
+    assert first.version != second.version
+    assert store.current_version(tmp_path) == second.version
+    saved = json.loads((tmp_path / str(second.version) / store.METRICS_FILE).read_text())
+    assert saved["version"] == second.version
