@@ -7,6 +7,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, Field, HttpUrl, ValidationError, field_validator
 
@@ -14,6 +15,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_KINDS = ("jsonld", "greenhouse", "rss")
 # The Airflow pool every warehouse writer runs in: DuckDB allows one writing process per file.
 WAREHOUSE_POOL = "duckdb"
+
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class ConfigError(ValueError):
@@ -136,19 +140,24 @@ class Settings:
         raise ConfigError(f"no source named {name!r} in {self.config_path.name} (known: {known})")
 
 
-def read_config_file(path: Path) -> FileConfig:
+def read_toml_model(path: Path, model: type[M], what: str = "config file") -> M:
+    """Read a TOML file into a pydantic model; any problem is one line naming the file."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise ConfigError(f"config file not found: {path}") from exc
+        raise ConfigError(f"{what} not found: {path}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path.name}: invalid TOML: {exc}") from exc
     try:
-        return FileConfig.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        where = ".".join(str(p) for p in first["loc"]) or what
         raise ConfigError(f"{path.name}: {where}: {first['msg']}") from exc
+
+
+def read_config_file(path: Path) -> FileConfig:
+    return read_toml_model(path, FileConfig)
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:

@@ -4,31 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-from pydantic import ValidationError
 
-from stepback.config import ConfigError, Profile
+from stepback.config import Profile, read_toml_model
 
 COLUMNS = "email, name, title, departments, locations, remote_ok, exclude, max_items"
 
 
 def read_profile(path: Path) -> Profile:
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ConfigError(f"profile file not found: {path}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path.name}: invalid TOML: {exc}") from exc
-    try:
-        return Profile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "profile"
-        raise ConfigError(f"{path.name}: {where}: {first['msg']}") from exc
+    return read_toml_model(path, Profile, "profile file")
 
 
 def subscribe(con: duckdb.DuckDBPyConnection, profile: Profile) -> bool:
