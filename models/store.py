@@ -9,6 +9,9 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -64,7 +67,8 @@ def save(model: TrainedModel, models_dir: str | Path, version: str | None = None
     version = version or _new_version(root)
     target = root / version
     target.mkdir()
-    sio.dump(model.pipeline, target / MODEL_FILE)
+    with _quiet_module_scan():
+        sio.dump(model.pipeline, target / MODEL_FILE)
     metrics = {**model.metrics, "version": version, "saved_at": datetime.now(UTC).isoformat()}
     _atomic_write(target / METRICS_FILE, json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     _atomic_write(root / CURRENT_FILE, version + "\n")
@@ -80,18 +84,29 @@ def current_version(models_dir: str | Path) -> str | None:
     return pointer.read_text(encoding="utf-8").strip() or None
 
 
+@contextmanager
+def _quiet_module_scan() -> Iterator[None]:
+    """skops looks up some objects by scanning every loaded module's attributes; inside
+    Airflow that touches hundreds of deprecated aliases, each warning once per lookup."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
 def load_pipeline(path: str | Path) -> Pipeline:
     """Audit a .skops file against TRUSTED_TYPES, then load it."""
     path = Path(path)
     if not path.is_file():
         raise ModelStoreError(f"no model file at {path}")
-    untrusted = sio.get_untrusted_types(file=path)
+    with _quiet_module_scan():
+        untrusted = sio.get_untrusted_types(file=path)
     refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
     if refused:
         raise UntrustedModelError(
             f"refusing to load {path.name}: untrusted types {', '.join(refused)}"
         )
-    pipeline = sio.load(path, trusted=list(TRUSTED_TYPES))
+    with _quiet_module_scan():
+        pipeline = sio.load(path, trusted=list(TRUSTED_TYPES))
     if not isinstance(pipeline, Pipeline):
         raise ModelStoreError(f"{path.name} holds a {type(pipeline).__name__}, not a Pipeline")
     return pipeline
