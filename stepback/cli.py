@@ -60,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     command("init", cmd_init, "Create or upgrade the warehouse (re-running is a no-op).")
     sub = command("crawl", cmd_crawl, "Crawl one configured source into a landing file.")
     sub.add_argument("source", help="source name from stepback.toml, e.g. jsonld:demo-board")
+    sub = command("parse", cmd_parse, "Parse a saved page, API response or feed; print postings.")
+    sub.add_argument("file", type=Path, help="saved HTML page, Greenhouse JSON or RSS/Atom feed")
+    sub.add_argument("--kind", choices=["jsonld", "greenhouse", "rss"],
+                     help="which spider parses it (default: guessed from the content)")
+    sub.add_argument("--url", default="https://saved.invalid/page",
+                     help="the URL it was saved from, for links and ids")
+    sub.add_argument("--source", help="source name to put on the postings")
     command("load", cmd_load, "Validate and load every new landing file into the warehouse.")
     command("classify", cmd_classify, "Score new or changed postings for every subscriber.")
     sub = command("score", cmd_score, "Score postings (JSON lines) for one profile; print JSON.")
@@ -107,6 +114,21 @@ def cmd_crawl(args: argparse.Namespace) -> int:
           file=sys.stderr)
     print_json(crawl_step(config, source.name))
     return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from scrapers.offline import parse_saved
+
+    logging.getLogger("scrapy").setLevel(logging.WARNING)
+    postings, dropped = parse_saved(
+        args.file.read_bytes(), url=args.url, kind=args.kind, source=args.source
+    )
+    for posting in postings:
+        print(json.dumps(posting, ensure_ascii=False))
+    for reason in dropped:
+        print(f"dropped {reason}", file=sys.stderr)
+    print(f"{len(postings)} postings, {len(dropped)} dropped", file=sys.stderr)
+    return 0 if postings else 1
 
 
 def cmd_load(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from stepback.cli import build_parser, main
 from stepback.config import Settings
 from tests.conftest import REPO, posting, write_landing
 
-COMMANDS = ["init", "crawl", "load", "classify", "score", "digest", "train", "subscribe",
+COMMANDS = ["init", "crawl", "parse", "load", "classify", "score", "digest", "train", "subscribe",
             "subscribers", "sql", "demo", "airflow"]
 
 
@@ -84,3 +84,30 @@ def test_bad_profile_is_one_clear_line(
     bad.write_text('name = "X"\nemail = "not-an-email"\ntitle = "PA"\n', "utf-8")
     assert main(["subscribe", str(bad)]) == 1
     assert capsys.readouterr().err.startswith("stepback: error: bad.toml: email:")
+
+
+FIXTURES = REPO / "tests" / "fixtures" / "scrapers"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "kind", "count"),
+    [("jsonld/job-graph.html", None, 1), ("greenhouse/a24-jobs.json", "greenhouse", 3),
+     ("rss/ecnjcat127.xml", None, 2)],
+)
+def test_parse_prints_postings_in_the_contract(
+    fixture: str, kind: str | None, count: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["parse", str(FIXTURES / fixture), "--url", "https://jobs.example.com/x/"]
+    assert main(args + (["--kind", kind] if kind else [])) == 0
+    out, err = capsys.readouterr()
+    postings = [json.loads(line) for line in out.splitlines()]
+    assert len(postings) == count
+    assert all(set(p) >= {"source", "source_id", "url", "title", "description"} for p in postings)
+    assert f"{count} postings" in err
+
+
+def test_parse_of_a_broken_page_fails_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", str(FIXTURES / "jsonld" / "job-broken.html")]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "0 postings" in err and "broken_json" in err
