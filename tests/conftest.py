@@ -6,12 +6,15 @@ import json
 import os
 import socket
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 
 from stepback.config import Settings, load_settings
+from tests.smtp_server import RecordingHandler, SmtpServer, authenticator
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -132,3 +135,35 @@ def airflow_home() -> Path:
         airflow = Path(sys.executable).with_name("airflow")
         subprocess.run([str(airflow), "db", "migrate"], check=True, capture_output=True)
     return home
+
+
+@pytest.fixture
+def start_smtp() -> Iterator[Callable[..., SmtpServer]]:
+    """Start real SMTP servers on free ports; `credentials=(user, pass)` requires AUTH."""
+    controllers: list[Controller] = []
+
+    def start(credentials: tuple[str, str] | None = None) -> SmtpServer:
+        handler = RecordingHandler()
+        port = free_port()
+        options: dict[str, Any] = {}
+        if credentials is not None:
+            options = {"authenticator": authenticator(*credentials), "auth_require_tls": False}
+        controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
+        controller.start()
+        controllers.append(controller)
+        return SmtpServer("127.0.0.1", port, handler)
+
+    yield start
+    for controller in controllers:
+        controller.stop()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 with no server: connections are refused."""
+    return free_port()
+
+
+@pytest.fixture
+def smtp_server(start_smtp: Callable[..., SmtpServer]) -> SmtpServer:
+    return start_smtp()

@@ -133,3 +133,27 @@ def test_same_day_rerun_sends_nothing_and_overflow_waits_for_tomorrow(settings: 
     assert again["items"] == {} and again["already_delivered"] == [ANDREA.email]
     tomorrow = run_digest(warehouse, settings, digest_date=date(2026, 11, 27))
     assert tomorrow["items"] == {ANDREA.email: 1}
+
+
+def test_cli_digest_sends_through_smtp_url(
+    settings: Settings, smtp_server, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from stepback.cli import main
+
+    warehouse = Warehouse(settings.warehouse_path)
+    warehouse.init()
+    seed(warehouse, [posting(source_id="1"), posting(source_id="2", title="Logger – Survivor",
+                                                     company="CBS")],
+         {"1": 0.9, "2": 0.7})
+    monkeypatch.setenv("STEPBACK_SMTP_URL", smtp_server.url())
+    assert main(["digest", "--date", "2026-11-26"]) == 0
+    assert '"sent": [\n    "andrea@example.com"' in capsys.readouterr().out
+    [received] = smtp_server.handler.received
+    assert received.rcpt_tos == ["andrea@example.com"]
+    assert received.message["Subject"].startswith("2 step-back roles")
+    assert not settings.outbox_dir.exists() or not list(settings.outbox_dir.iterdir())
+    with warehouse.reader() as con:
+        assert con.execute("SELECT status FROM digest_runs").fetchall() == [("sent",)]
+    assert main(["digest", "--date", "2026-11-26"]) == 0
+    assert len(smtp_server.handler.received) == 1
