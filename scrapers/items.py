@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -37,6 +37,9 @@ class Posting(BaseModel):
     valid_through: str | None = None
     description: str = ""
     scraped_at: str
+    # The source's own values beside the parsed ones ("$250/12", "Posted Yesterday"), so a
+    # parser fix can be replayed over old landing files. Not part of the warehouse contract.
+    raw: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("url")
     @classmethod

@@ -21,6 +21,7 @@ def new_posting(**fields: Any) -> PostingFields:
     posting: PostingFields = dict.fromkeys(POSTING_FIELDS)
     posting.update(fields)
     posting["description"] = posting["description"] or ""
+    posting["raw"] = {k: v for k, v in (posting["raw"] or {}).items() if v is not None}
     return fill_from_text(posting)
 
 

@@ -37,6 +37,7 @@ def test_messy_page_with_two_blocks(make_spider, page):
             "This is an IATSE Local 871 covered show. Rate: $250/12."
         ),
         "scraped_at": spider.scraped_at,
+        "raw": {},
     }
 
 

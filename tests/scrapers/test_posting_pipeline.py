@@ -9,7 +9,7 @@ from scrapers.postings import new_posting
 CONTRACT_FIELDS = (
     "source", "source_id", "url", "title", "company", "production", "location", "remote",
     "employment_type", "pay_min", "pay_max", "pay_currency", "pay_unit", "union", "posted_at",
-    "valid_through", "description", "scraped_at",
+    "valid_through", "description", "scraped_at", "raw",
 )
 
 
@@ -26,7 +26,7 @@ def pipeline():
     return ValidatePostingPipeline.from_crawler(get_crawler())
 
 
-def test_posting_has_exactly_the_contract_fields_in_order():
+def test_posting_has_the_contract_fields_in_order_then_raw():
     assert POSTING_FIELDS == CONTRACT_FIELDS
 
 
@@ -39,7 +39,7 @@ def test_valid_item_becomes_a_posting(pipeline):
         "production": "98th Oscars", "location": None, "remote": None, "employment_type": None,
         "pay_min": 250, "pay_max": 250, "pay_currency": "USD", "pay_unit": "day", "union": True,
         "posted_at": None, "valid_through": None, "description": "Rate: $250/12. IATSE show.",
-        "scraped_at": "2026-11-26T12:00:00+00:00",
+        "scraped_at": "2026-11-26T12:00:00+00:00", "raw": {},
     }
 
 
