@@ -12,7 +12,9 @@ from typing import TypeVar
 from pydantic import BaseModel, Field, HttpUrl, ValidationError, field_validator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SOURCE_KINDS = ("jsonld", "greenhouse", "rss")
+SOURCE_KINDS = (
+    "jsonld", "sitemap", "rss", "greenhouse", "lever", "ashby", "smartrecruiters", "workday",
+)
 # The Airflow pool every warehouse writer runs in: DuckDB allows one writing process per file.
 WAREHOUSE_POOL = "duckdb"
 
@@ -29,6 +31,9 @@ class SourceConfig(BaseModel):
     kind: str
     urls: list[HttpUrl] = Field(min_length=1)
     schedule: str | None = "@hourly"
+    enabled: bool = True
+    verified: bool = True
+    note: str | None = None
 
     @field_validator("kind")
     @classmethod
@@ -130,9 +135,11 @@ class Settings:
 
     @property
     def sources(self) -> list[SourceConfig]:
-        return self.file.sources
+        """The enabled sources: each has a crawl DAG and is crawled by the demo."""
+        return [source for source in self.file.sources if source.enabled]
 
     def source(self, name: str) -> SourceConfig:
+        """Any configured source by name, slug or DAG id, enabled or not."""
         for source in self.file.sources:
             if name in (source.name, source.slug, source.dag_id):
                 return source

@@ -58,3 +58,12 @@ def test_repository_config_is_valid() -> None:
     settings = load_settings({})
     assert {s.kind for s in settings.sources} == {"jsonld", "greenhouse", "rss"}
     assert len(settings.file.demo.profiles) == 2
+
+
+def test_disabled_sources_get_no_dag_but_can_be_named() -> None:
+    settings = load_settings({})
+    enabled = {s.name for s in settings.sources}
+    assert all(s.urls[0].host == "127.0.0.1" for s in settings.sources)
+    disabled = [s for s in settings.file.sources if s.name not in enabled]
+    assert disabled and all(not s.enabled and not s.verified and s.note for s in disabled)
+    assert settings.source("workday:disney").kind == "workday"
