@@ -123,3 +123,31 @@ def test_train_dag_stores_a_model_version(pipeline: dict) -> None:
     summary = json.loads(json.dumps(run.get_task_instance("train").xcom_pull(task_ids="train")))
     assert summary["model_version"]
     assert (settings.models_dir / summary["model_version"]).is_dir()
+
+
+def test_digest_dag_sends_through_the_smtp_default_connection(
+    pipeline: dict, smtp_server, tmp_path: Path
+) -> None:
+    """A new subscriber, scored by classify_postings, gets the digest over Airflow's SMTP."""
+    from airflow.sdk import Connection
+
+    profile = tmp_path / "devon.toml"
+    profile.write_text(
+        'name = "Devon"\nemail = "devon@example.com"\ntitle = "Story Producer"\n'
+        'departments = ["unscripted"]\nlocations = []\n', "utf-8")
+    with pipeline["warehouse"].writer() as con:
+        subscribe(con, read_profile(profile))
+    bag = pipeline["bag"]
+    conn = Connection(conn_id="smtp_default", conn_type="smtp", host=smtp_server.host,
+                      port=smtp_server.port,
+                      extra=json.dumps({"disable_ssl": True, "disable_tls": True}))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", conn.get_uri())
+        assert states(bag.dags["classify_postings"].test()) == {"classify": "success"}
+        assert states(bag.dags["send_digest"].test()) == {"send": "success"}
+    [received] = smtp_server.handler.received
+    assert received.rcpt_tos == ["devon@example.com"]
+    assert "step-back role" in received.message["Subject"]
+    statuses = query(pipeline["warehouse"],
+                     "SELECT status FROM digest_runs WHERE subscriber_email = 'devon@example.com'")
+    assert statuses == [("sent",)]
