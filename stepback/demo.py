@@ -92,6 +92,7 @@ def running_airflow(
     try:
         yield airflow
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         airflow.stop()
         say("airflow stopped")
 
