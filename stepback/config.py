@@ -61,6 +61,11 @@ class CrawlConfig(BaseModel):
     timeout_seconds: int = Field(default=600, ge=10)
 
 
+class WarehouseConfig(BaseModel):
+    # A posting missing from this many complete crawls of its source in a row is closed.
+    close_after_missed_crawls: int = Field(default=3, ge=1)
+
+
 class ClassifierConfig(BaseModel):
     threshold: float = Field(default=0.5, ge=0, le=1)
 
@@ -105,6 +110,7 @@ class Profile(BaseModel):
 
 class FileConfig(BaseModel):
     crawl: CrawlConfig = CrawlConfig()
+    warehouse: WarehouseConfig = WarehouseConfig()
     classifier: ClassifierConfig = ClassifierConfig()
     digest: DigestConfig = DigestConfig()
     demo: DemoConfig = DemoConfig()

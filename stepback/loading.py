@@ -27,6 +27,7 @@ from stepback.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 LANDING_GLOB = "*/*.jsonl"
+CLOSE_AFTER_MISSED = 3
 
 
 @dataclass
@@ -38,6 +39,7 @@ class LoadResult:
     updated: int = 0
     unchanged: int = 0
     quarantined: int = 0
+    closed: int = 0
     skipped: bool = False
 
     def as_dict(self) -> dict[str, Any]:
@@ -132,17 +134,38 @@ def validate(frame: pd.DataFrame) -> dict[int, list[str]]:
     return failures
 
 
-def prepare_valid(frame: pd.DataFrame, landing_file: str, now: datetime) -> pd.DataFrame:
-    """The rows to upsert, one per key (the last line wins), with identity and bookkeeping."""
-    valid = frame.drop_duplicates(subset=["source", "source_id"], keep="last").copy()
-    records = valid[FIELDS].to_dict("records")
-    valid["job_key"] = [job_key(r) for r in records]
-    valid["content_hash"] = [content_hash(r) for r in records]
+def with_identity(frame: pd.DataFrame) -> pd.DataFrame:
+    """Valid lines with their job key and content hash."""
+    frame = frame.copy()
+    records = frame[FIELDS].to_dict("records")
+    frame["job_key"] = [job_key(r) for r in records]
+    frame["content_hash"] = [content_hash(r) for r in records]
+    return frame
+
+
+def prepare_batch(lines: pd.DataFrame, landing_file: str, now: datetime) -> pd.DataFrame:
+    """The rows to upsert, one per key (the last line wins), with typed timestamps."""
+    batch = lines.drop_duplicates(subset=["source", "source_id"], keep="last").copy()
     for column in ("posted_at", "valid_through", "scraped_at"):
-        valid[column] = pd.to_datetime(valid[column], utc=True, errors="coerce", format="ISO8601")
-    valid["landing_file"] = landing_file
-    valid["now"] = now
-    return valid.drop(columns=["line_no", "raw_line"])
+        batch[column] = pd.to_datetime(batch[column], utc=True, errors="coerce", format="ISO8601")
+    batch["landing_file"] = landing_file
+    batch["now"] = now
+    return batch.drop(columns=["line_no", "raw_line"])
+
+
+def is_complete_crawl(path: Path) -> bool:
+    """Whether a landing file lists everything its source had: a finished, non-incremental crawl.
+
+    Only such a file can say that a posting missing from it has gone.
+    """
+    try:
+        stats = json.loads(path.with_name(path.stem + ".stats.json").read_text("utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return False
+    partial = ("incremental/", "jsonld/max_pages_reached", "log_count/ERROR")
+    return stats.get("finish_reason") == "finished" and not any(
+        key.startswith(partial) and value for key, value in stats.items()
+    )
 
 
 UPSERT = """
@@ -163,7 +186,9 @@ ON CONFLICT (source, source_id) DO UPDATE SET
     pay_max = excluded.pay_max, pay_currency = excluded.pay_currency,
     pay_unit = excluded.pay_unit, posted_at = excluded.posted_at,
     valid_through = excluded.valid_through, scraped_at = excluded.scraped_at,
-    last_seen = excluded.last_seen,
+    last_seen = excluded.last_seen, missed_crawls = 0,
+    closed_at = CASE WHEN excluded.valid_through < excluded.last_seen
+                     THEN coalesce(closed_at, excluded.last_seen) END,
     changed_at = CASE WHEN content_hash = excluded.content_hash
                       THEN changed_at ELSE excluded.changed_at END,
     content_hash = excluded.content_hash, landing_file = excluded.landing_file
@@ -179,7 +204,12 @@ LEFT JOIN postings AS p USING (source, source_id)
 """
 
 
-def load_file(con: duckdb.DuckDBPyConnection, path: Path, landing_root: Path) -> LoadResult:
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    landing_root: Path,
+    close_after_missed: int = CLOSE_AFTER_MISSED,
+) -> LoadResult:
     """Load one landing file in one transaction; a file already loaded (same hash) is skipped."""
     name = path.relative_to(landing_root).as_posix()
     sha = file_sha256(path)
@@ -198,18 +228,23 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, landing_root: Path) ->
         if row.line_no in failures
     ]
     now = datetime.now(UTC)
-    valid = prepare_valid(frame[~frame["line_no"].isin(failures)], name, now)
+    valid_lines = with_identity(frame[~frame["line_no"].isin(failures)])
+    batch = prepare_batch(valid_lines, name, now)
     result.lines_read = sum(1 for line in lines if line.strip())
     result.quarantined = len(bad)
-    if not valid.empty:
-        result.source = str(valid["source"].iloc[0])
+    if not batch.empty:
+        result.source = str(batch["source"].iloc[0])
 
     con.execute("BEGIN TRANSACTION")
     try:
-        con.register("batch", valid)
+        con.register("batch", batch)
         result.inserted, result.updated, result.unchanged = con.execute(COUNT_CHANGES).fetchone()
         con.execute(UPSERT)
+        if not batch.empty and is_complete_crawl(path):
+            result.closed += count_missing(con, result.source, close_after_missed, now)
         con.unregister("batch")
+        result.closed += close_expired(con, now)
+        _insert_observations(con, valid_lines, name, now)
         _insert_quarantine(con, name, bad, now)
         con.execute(
             "INSERT INTO landing_files VALUES (?, ?, ?, ?, ?)",
@@ -225,11 +260,59 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, landing_root: Path) ->
         con.execute("ROLLBACK")
         raise
     log.info(
-        "loaded %s: %d lines, %d new, %d updated, %d unchanged, %d quarantined",
+        "loaded %s: %d lines, %d new, %d updated, %d unchanged, %d quarantined, %d closed",
         name, result.lines_read, result.inserted, result.updated, result.unchanged,
-        result.quarantined,
+        result.quarantined, result.closed,
     )
     return result
+
+
+COUNT_MISSING = """
+UPDATE postings SET
+    missed_crawls = missed_crawls + 1,
+    closed_at = CASE WHEN missed_crawls + 1 >= $close_after THEN $now END
+WHERE source = $source
+  AND closed_at IS NULL
+  AND source_id NOT IN (SELECT source_id FROM batch)
+RETURNING closed_at
+"""
+
+
+def count_missing(
+    con: duckdb.DuckDBPyConnection, source: str | None, close_after: int, now: datetime
+) -> int:
+    """Count a missed crawl for the source's open postings absent from this complete crawl;
+    close those missed `close_after` times in a row. Returns how many closed."""
+    rows = con.execute(
+        COUNT_MISSING, {"source": source, "close_after": close_after, "now": now}
+    ).fetchall()
+    return sum(1 for (closed_at,) in rows if closed_at is not None)
+
+
+def close_expired(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
+    rows = con.execute(
+        "UPDATE postings SET closed_at = $now "
+        "WHERE closed_at IS NULL AND valid_through < $now RETURNING source",
+        {"now": now},
+    ).fetchall()
+    return len(rows)
+
+
+def _insert_observations(
+    con: duckdb.DuckDBPyConnection, lines: pd.DataFrame, name: str, now: datetime
+) -> None:
+    if lines.empty:
+        return
+    observed = lines[["line_no", "source", "source_id", "content_hash", "raw_line"]].rename(
+        columns={"line_no": "line_number"}
+    )
+    observed["landing_file"] = name
+    observed["observed_at"] = now
+    con.register("observed", observed)
+    con.execute(
+        "INSERT INTO raw_postings BY NAME SELECT * FROM observed ON CONFLICT DO NOTHING"
+    )
+    con.unregister("observed")
 
 
 def _insert_quarantine(
@@ -249,13 +332,14 @@ def load_pending(
     warehouse: Warehouse,
     landing_dir: Path,
     progress: Callable[[int, int, LoadResult], None] | None = None,
+    close_after_missed: int = CLOSE_AFTER_MISSED,
 ) -> list[LoadResult]:
     """Load every finished landing file not loaded yet."""
     files = pending_files(landing_dir)
     results = []
     with warehouse.writer() as con:
         for index, path in enumerate(files, start=1):
-            result = load_file(con, path, landing_dir)
+            result = load_file(con, path, landing_dir, close_after_missed)
             results.append(result)
             if progress:
                 progress(index, len(files), result)
@@ -263,7 +347,7 @@ def load_pending(
 
 
 def totals(results: list[LoadResult]) -> dict[str, int]:
-    keys = ("lines_read", "inserted", "updated", "unchanged", "quarantined")
+    keys = ("lines_read", "inserted", "updated", "unchanged", "quarantined", "closed")
     summary = {k: sum(getattr(r, k) for r in results) for k in keys}
     summary["files_loaded"] = sum(1 for r in results if not r.skipped)
     summary["files_skipped"] = sum(1 for r in results if r.skipped)

@@ -6,6 +6,7 @@ never at module import (which DAG files do at parse time).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import defaultdict
 from typing import Any
@@ -62,10 +63,9 @@ def describe(config: Any) -> str:
     return f"{column}: {kind}" + (f" ({', '.join(details)})" if details else "")
 
 
-def failed_expectations(batch: pd.DataFrame) -> dict[int, list[str]]:
-    """Run the suite on a batch; return, per failing row id, every expectation it failed."""
-    if batch.empty:
-        return {}
+@functools.cache
+def validation_definition() -> Any:
+    """The suite bound to a pandas batch, built once per process and reused for every batch."""
     gx_logger = logging.getLogger("great_expectations")
     gx_logger.setLevel(logging.WARNING)
     import great_expectations as gx
@@ -83,10 +83,16 @@ def failed_expectations(batch: pd.DataFrame) -> dict[int, list[str]]:
     suite = context.suites.add(gx.ExpectationSuite(name="postings"))
     for expectation in expectations():
         suite.add_expectation(expectation)
-    validation = context.validation_definitions.add(
+    return context.validation_definitions.add(
         gx.ValidationDefinition(name="postings", data=batch_definition, suite=suite)
     )
-    result = validation.run(
+
+
+def failed_expectations(batch: pd.DataFrame) -> dict[int, list[str]]:
+    """Run the suite on a batch; return, per failing row id, every expectation it failed."""
+    if batch.empty:
+        return {}
+    result = validation_definition().run(
         batch_parameters={"dataframe": batch},
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_ID]},
     )

@@ -120,3 +120,70 @@ def test_same_job_on_two_sources_is_one_job(warehouse: Warehouse, tmp_path: Path
     assert rows(warehouse, "SELECT count(*) FROM postings") == [(2,)]
     [(urls,)] = rows(warehouse, "SELECT urls FROM jobs")
     assert sorted(urls) == ["https://board.example/77", "https://boards.example/4001"]
+
+
+def finished_crawl(path: Path, **stats: object) -> Path:
+    """The stats file a finished crawl writes beside its landing file."""
+    stats_path = path.with_name(path.stem + ".stats.json")
+    stats_path.write_text(json.dumps({"finish_reason": "finished", **stats}), "utf-8")
+    return path
+
+
+def test_every_observation_is_kept(warehouse: Warehouse, tmp_path: Path):
+    landing = tmp_path / "landing"
+    write_landing(landing / "jsonld_test", "run1.jsonl", [posting(source_id="1")])
+    write_landing(landing / "jsonld_test", "run2.jsonl", [
+        posting(source_id="1", scraped_at="2026-11-27T10:00:00+00:00"),
+        posting(source_id="1", pay_min=300, pay_max=300, scraped_at="2026-11-27T11:00:00+00:00"),
+        "{broken",
+    ])
+    load_pending(warehouse, landing)
+    observed = rows(warehouse, "SELECT landing_file, line_number, content_hash FROM raw_postings "
+                               "ORDER BY landing_file, line_number")
+    assert [(f, n) for f, n, _ in observed] == [
+        ("jsonld_test/run1.jsonl", 1), ("jsonld_test/run2.jsonl", 1),
+        ("jsonld_test/run2.jsonl", 2),
+    ]
+    assert observed[0][2] == observed[1][2] != observed[2][2]
+    assert rows(warehouse, "SELECT pay_min FROM postings") == [(300.0,)]
+
+
+def test_expired_postings_close(warehouse: Warehouse, tmp_path: Path):
+    landing = tmp_path / "landing"
+    write_landing(landing / "jsonld_test", "run1.jsonl", [
+        posting(source_id="old", valid_through="2020-01-01"),
+        posting(source_id="open", valid_through="2099-01-01"),
+        posting(source_id="undated", valid_through=None),
+    ])
+    [result] = load_pending(warehouse, landing)
+    assert result.closed == 1
+    closed = dict(rows(warehouse, "SELECT source_id, closed_at IS NOT NULL FROM postings"))
+    assert closed == {"old": True, "open": False, "undated": False}
+
+
+def test_postings_gone_from_complete_crawls_close_and_reopen(
+    warehouse: Warehouse, tmp_path: Path
+):
+    landing = tmp_path / "landing" / "jsonld_test"
+
+    def crawl(run: str, ids: list[str], complete: bool = True) -> None:
+        path = write_landing(landing, f"{run}.jsonl", [
+            posting(source_id=i, scraped_at=f"2026-11-2{run[-1]}T10:00:00+00:00") for i in ids
+        ])
+        if complete:
+            finished_crawl(path)
+        load_pending(warehouse, landing.parent, close_after_missed=2)
+
+    def state() -> dict[str, tuple]:
+        return {r[0]: (r[1], r[2]) for r in rows(
+            warehouse, "SELECT source_id, missed_crawls, closed_at IS NOT NULL FROM postings")}
+
+    crawl("run1", ["a", "b"])
+    crawl("run2", ["a"])
+    assert state() == {"a": (0, False), "b": (1, False)}
+    crawl("run3", ["a"], complete=False)
+    assert state()["b"] == (1, False)
+    crawl("run4", ["a"])
+    assert state()["b"] == (2, True)
+    crawl("run5", ["a", "b"])
+    assert state()["b"] == (0, False)
