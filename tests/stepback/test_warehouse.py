@@ -64,3 +64,35 @@ def test_migration_rolls_back_on_error(tmp_path: Path) -> None:
     applied = con.execute("SELECT name FROM schema_migrations").fetchall()
     assert "a" in tables and "b" not in tables
     assert applied == [("001_ok",)]
+
+
+def test_upgrading_a_warehouse_from_the_previous_migrations_keeps_its_data(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from stepback.warehouse import SQL_DIR
+
+    all_migrations = migrations()
+    previous = tmp_path / "previous"
+    (previous / "migrations").mkdir(parents=True)
+    for migration in all_migrations[:-1]:
+        shutil.copy(SQL_DIR / "migrations" / f"{migration.name}.sql", previous / "migrations")
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    apply_migrations(con, previous)
+    con.execute(
+        "INSERT INTO subscribers VALUES ('a@example.com', 'A', 'Associate Producer', ['x'], [], "
+        "true, [], NULL, now(), now())"
+    )
+    con.execute(
+        "INSERT INTO postings (source, source_id, job_key, url, title, description, scraped_at, "
+        "first_seen, last_seen, changed_at, content_hash, landing_file) VALUES "
+        "('s', '1', 'k', 'https://x.example/1', 'Logger', 'Logs.', now(), now(), now(), now(), "
+        "'h', 'f')"
+    )
+    assert apply_migrations(con) == [all_migrations[-1].name]
+    assert con.execute("SELECT count(*) FROM subscribers").fetchone() == (1,)
+    assert con.execute("SELECT title FROM postings").fetchall() == [("Logger",)]
+    assert con.execute("SELECT count(*) FROM jobs").fetchone() == (1,)
+    versions = con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+    assert [v for (v,) in versions] == [m.version for m in all_migrations]
