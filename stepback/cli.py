@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("sql", cmd_sql, "Run a read-only SQL query against the warehouse.")
     sub.add_argument("query", help="SQL text, or @file.sql")
     sub.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sub = command("export", cmd_export, "Write every warehouse table and view as Parquet files.")
+    sub.add_argument("--parquet", required=True, type=Path, metavar="DIR",
+                     help="folder to write <name>.parquet files into (created if missing)")
     sub = command("demo", cmd_demo, "Run the whole pipeline through Airflow on the demo board.")
     sub.add_argument("--keep-running", action="store_true", help=argparse.SUPPRESS)
     sub = command("airflow", cmd_airflow, "Start local Airflow with the demo board; keep running.")
@@ -227,6 +230,24 @@ def cmd_sql(args: argparse.Namespace) -> int:
     else:
         for row in rows:
             print(json.dumps(dict(zip(columns, row, strict=True)), default=str))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from stepback.pipeline import warehouse_for
+
+    args.parquet.mkdir(parents=True, exist_ok=True)
+    with warehouse_for(settings()).reader() as con:
+        names = [row[0] for row in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE NOT internal UNION ALL "
+            "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1"
+        ).fetchall()]
+        for index, name in enumerate(names, start=1):
+            path = args.parquet / f"{name}.parquet"
+            relation = con.table(name)
+            relation.write_parquet(str(path))
+            print(f"[{index}/{len(names)}] {path}", file=sys.stderr)
+    print(f"exported {len(names)} tables and views to {args.parquet}")
     return 0
 
 

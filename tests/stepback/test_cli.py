@@ -14,6 +14,7 @@ from stepback.config import Settings
 from tests.conftest import REPO, posting, write_landing
 
 COMMANDS = ["init", "crawl", "parse", "load", "classify", "score", "digest", "train", "subscribe",
+            "export",
             "subscribers", "sql", "demo", "airflow"]
 
 
@@ -111,3 +112,19 @@ def test_parse_of_a_broken_page_fails_with_one_line(capsys: pytest.CaptureFixtur
     out, err = capsys.readouterr()
     assert out == ""
     assert "0 postings" in err and "broken_json" in err
+
+
+def test_export_writes_every_table_and_view_as_parquet(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import duckdb
+
+    assert main(["init"]) == 0
+    write_landing(settings.landing_dir / "jsonld_test", "r.jsonl", [posting(source_id="1")])
+    assert main(["load"]) == 0
+    out = tmp_path / "export"
+    assert main(["export", "--parquet", str(out)]) == 0
+    names = {p.stem for p in out.glob("*.parquet")}
+    assert {"postings", "jobs", "opportunities", "quarantine", "schema_migrations"} <= names
+    titles = duckdb.sql(f"SELECT title FROM read_parquet('{out / 'jobs.parquet'}')").fetchall()
+    assert titles == [(posting()["title"],)]
