@@ -22,6 +22,11 @@ PAY_UNITS = ["hour", "day", "week", "month", "year"]
 CURRENCIES = ["USD", "CAD", "GBP", "EUR", "AUD", "NZD", "MXN"]
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
 REQUIRED = ["source", "source_id", "url", "title", "description", "scraped_at"]
+NOT_IN_FUTURE = ("posted_at", "scraped_at")
+TIME = "_time"
+LATEST = "latest_allowed"
+# A posting dated up to a day ahead is a time zone, not an error.
+FUTURE_TOLERANCE = pd.Timedelta(days=1)
 
 
 def expectations() -> list[Any]:
@@ -49,13 +54,28 @@ def expectations() -> list[Any]:
         e.ExpectColumnValuesToMatchRegex(column=c, regex=ISO_DATE)
         for c in ("posted_at", "valid_through", "scraped_at")
     ]
+    suite += [
+        e.ExpectColumnValuesToBeBetween(column=f"{c}{TIME}", max_value={"$PARAMETER": LATEST})
+        for c in NOT_IN_FUTURE
+    ]
     return suite
+
+
+def with_times(batch: pd.DataFrame) -> pd.DataFrame:
+    """Parsed copies of the dates that must not lie in the future, for the suite to compare."""
+    parsed = {
+        f"{c}{TIME}": pd.to_datetime(batch[c], utc=True, errors="coerce", format="ISO8601")
+        for c in NOT_IN_FUTURE
+    }
+    return batch.assign(**parsed)
 
 
 def describe(config: Any) -> str:
     """A short, readable name for a failed expectation: `url matches ^https?://...`."""
     kwargs = config.kwargs
     column = kwargs.get("column") or f"{kwargs.get('column_A')} >= {kwargs.get('column_B')}"
+    if column.endswith(TIME):
+        return f"{column.removesuffix(TIME)}: in the future"
     kind = config.type.removeprefix("expect_column_").removeprefix("expect_")
     details = [f"{k}={kwargs[k]}" for k in ("regex", "min_value", "max_value") if kwargs.get(k)]
     if "value_set" in kwargs:
@@ -92,8 +112,10 @@ def failed_expectations(batch: pd.DataFrame) -> dict[int, list[str]]:
     """Run the suite on a batch; return, per failing row id, every expectation it failed."""
     if batch.empty:
         return {}
+    latest = pd.Timestamp.now(tz="UTC") + FUTURE_TOLERANCE
     result = validation_definition().run(
-        batch_parameters={"dataframe": batch},
+        batch_parameters={"dataframe": with_times(batch)},
+        expectation_parameters={LATEST: latest},
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_ID]},
     )
     failures: dict[int, list[str]] = defaultdict(list)

@@ -31,9 +31,10 @@ def test_valid_rows_load_and_bad_rows_go_to_quarantine(warehouse: Warehouse, tmp
         posting(source_id="4", title="Logger", company="Bunim/Murray", pay_unit="fortnight"),
         '["a", "list"]',
         posting(source_id="5", title="Field Producer", company="CBS News", posted_at="11/20/2026"),
+        posting(source_id="6", posted_at="2099-01-01", scraped_at="2099-01-02T00:00:00Z"),
     ])
     [result] = load_pending(warehouse, landing)
-    assert (result.lines_read, result.inserted, result.quarantined) == (7, 1, 6)
+    assert (result.lines_read, result.inserted, result.quarantined) == (8, 1, 7)
     assert rows(warehouse, "SELECT source_id FROM postings") == [("1",)]
     reasons = dict(rows(warehouse, "SELECT line_number, reasons FROM quarantine"))
     assert any(r.startswith("url:") for r in reasons[2])
@@ -43,6 +44,7 @@ def test_valid_rows_load_and_bad_rows_go_to_quarantine(warehouse: Warehouse, tmp
     assert any(r.startswith("pay_unit:") for r in reasons[5])
     assert reasons[6] == ["line is not a JSON object"]
     assert any(r.startswith("posted_at:") for r in reasons[7])
+    assert reasons[8] == ["posted_at: in the future", "scraped_at: in the future"]
     raw = rows(warehouse, "SELECT raw_line FROM quarantine WHERE line_number = 5")[0][0]
     assert json.loads(raw)["title"] == "Logger"
 
