@@ -10,12 +10,14 @@ from typing import Any
 _COMMENTS = re.compile(r"<!--|-->|^\s*//\s*<!\[CDATA\[|//\s*\]\]>\s*$|<!\[CDATA\[|\]\]>", re.M)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
+_TRAILING_SEMICOLON = re.compile(r";\s*$")
 _NESTED_KEYS = ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement", "item")
 
 
 def load_block(text: str) -> Any:
     """Parse one <script type="application/ld+json"> body; raises ValueError when broken."""
-    cleaned = _CONTROL.sub(" ", _COMMENTS.sub("", text)).strip()
+    cleaned = _CONTROL.sub(" ", _COMMENTS.sub("", text)).strip().lstrip("\ufeff")
+    cleaned = _TRAILING_SEMICOLON.sub("", cleaned)
     try:
         return json.loads(cleaned, strict=False)
     except json.JSONDecodeError as first_error:

@@ -132,3 +132,31 @@ def _clean(value: Any) -> str | None:
         return None
     text = " ".join(str(value).split()).strip(" ,;")
     return text or None
+
+
+def location_from_applicant_requirements(requirements: Any) -> str | None:
+    """schema.org applicantLocationRequirements (Country, State, AdministrativeArea or text,
+    one or a list), as the places a remote hire may live: "US", "US; Canada"."""
+    areas = requirements if isinstance(requirements, list) else [requirements]
+    labels: list[str] = []
+    for area in areas:
+        label = _area_label(area)
+        if label and label not in labels:
+            labels.append(label)
+    return "; ".join(labels) or None
+
+
+def _area_label(area: Any) -> str | None:
+    if isinstance(area, dict):
+        kind = area.get("@type")
+        area = area.get("name") or area.get("identifier") or area.get("addressCountry")
+        if isinstance(kind, str) and kind.rsplit("/", 1)[-1] == "State":
+            return location_from_parts(None, area)
+    text = _clean(area)
+    if text is None:
+        return None
+    if _us_state(text) and not _country(text):
+        return location_from_parts(None, text)
+    if _is_us(text) or _country(text):
+        return location_from_parts(None, None, text)
+    return location_from_text(text)

@@ -9,8 +9,9 @@ from typing import Any, ClassVar
 from scrapy import Request, Spider
 from scrapy.http import Response
 
+from scrapers.incremental import KnownFileError, KnownPostings, load_known
 from scrapers.postings import PostingFields, new_posting
-from scrapers.spiders.params import CrawlParams, parse_params
+from scrapers.spiders.params import CrawlParams, SpiderArgumentError, parse_params
 
 
 class PostingSpider(Spider):
@@ -23,6 +24,14 @@ class PostingSpider(Spider):
         self.start_urls = list(self.params.urls)
         self.allowed_domains = self.params.allowed_domains
         self.scraped_at = datetime.now(UTC).isoformat(timespec="seconds")
+        self.known = self.load_known_postings()
+
+    def load_known_postings(self) -> KnownPostings:
+        try:
+            return load_known(self.params.known)
+        except KnownFileError as error:
+            message = f"invalid arguments for spider {self.name}: known: {error}"
+            raise SpiderArgumentError(message) from None
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls:
@@ -39,3 +48,8 @@ class PostingSpider(Spider):
 
     def count(self, key: str) -> None:
         self.crawler.stats.inc_value(f"{self.name}/{key}")
+
+    def skip_known(self, url: str) -> None:
+        """Count a detail page left out because its posting is known unchanged."""
+        self.crawler.stats.inc_value("incremental/skipped_known")
+        self.logger.debug("skipped known posting %s", url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -10,13 +11,17 @@ from pydantic_core import ErrorDetails
 
 
 class CrawlParams(BaseModel):
-    """source: e.g. "jsonld:demo-board"; urls: comma-separated start URLs; max_pages: optional."""
+    """source: e.g. "jsonld:demo-board"; urls: comma-separated start URLs; max_pages: optional;
+    known: optional path of the known-postings file (see scrapers.incremental). Spiders that
+    read a whole board in one response ignore `known`.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     source: str = Field(min_length=1, pattern=r"^\S+$")
     urls: list[str] = Field(min_length=1)
     max_pages: int | None = Field(default=None, ge=1)
+    known: str | None = None
 
     @field_validator("urls", mode="before")
     @classmethod
@@ -38,6 +43,22 @@ class CrawlParams(BaseModel):
     def allowed_domains(self) -> list[str]:
         hosts = (urlsplit(url).hostname for url in self.urls)
         return sorted({host for host in hosts if host})
+
+
+class SitemapParams(CrawlParams):
+    """url_pattern: optional regular expression; only sitemap URLs it matches are fetched."""
+
+    url_pattern: str | None = None
+
+    @field_validator("url_pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as error:
+                raise ValueError(f"not a regular expression ({error})") from None
+        return value
 
 
 class SpiderArgumentError(ValueError):

@@ -37,7 +37,21 @@ def test_messy_page_with_two_blocks(make_spider, page):
             "This is an IATSE Local 871 covered show. Rate: $250/12."
         ),
         "scraped_at": spider.scraped_at,
-        "raw": {},
+        "raw": {
+            "identifier": {"@type": "PropertyValue", "name": "Dick Clark Productions",
+                           "value": "DCP-2026-0098"},
+            "datePosted": "11/20/2026 08:55:24 AM",
+            "validThrough": "2026-12-20T23:59",
+            "employmentType": ["TEMPORARY", "FULL_TIME"],
+            "hiringOrganization": {"@type": "Organization", "name": "Dick Clark Productions",
+                                   "sameAs": "https://www.dickclark.com"},
+            "jobLocation": {"@type": "Place", "address": {
+                "@type": "PostalAddress", "streetAddress": "6801 Hollywood Blvd",
+                "addressLocality": "Los Angeles", "addressRegion": "California",
+                "postalCode": "90028", "addressCountry": "US"}},
+            "baseSalary": {"@type": "MonetaryAmount", "currency": "USD", "value": {
+                "@type": "QuantitativeValue", "value": 250, "unitText": "DAY"}},
+        },
     }
 
 
