@@ -15,13 +15,13 @@ import duckdb
 import pandas as pd
 
 from stepback import quality
+from stepback.grouping import Member, block_key, group_blocks, member_key
 from stepback.postings import (
     BOOL_FIELDS,
     FIELDS,
     NUMBER_FIELDS,
     TEXT_FIELDS,
     content_hash,
-    job_key,
 )
 from stepback.warehouse import Warehouse
 
@@ -138,7 +138,8 @@ def with_identity(frame: pd.DataFrame) -> pd.DataFrame:
     """Valid lines with their job key and content hash."""
     frame = frame.copy()
     records = frame[FIELDS].to_dict("records")
-    frame["job_key"] = [job_key(r) for r in records]
+    frame["block_key"] = [block_key(r["company"], r["title"]) for r in records]
+    frame["job_key"] = [member_key(r["source"], r["source_id"]) for r in records]
     frame["content_hash"] = [content_hash(r) for r in records]
     return frame
 
@@ -171,14 +172,16 @@ def is_complete_crawl(path: Path) -> bool:
 UPSERT = """
 INSERT INTO postings BY NAME
 SELECT
-    source, source_id, job_key, url, title, company, production, location, remote,
+    source, source_id, job_key, block_key, url, title, company, production, location, remote,
     employment_type, "union", description, pay_min, pay_max, pay_currency, pay_unit,
     posted_at, valid_through, scraped_at,
     now AS first_seen, now AS last_seen, now AS changed_at,
     content_hash, landing_file
 FROM batch
 ON CONFLICT (source, source_id) DO UPDATE SET
-    job_key = excluded.job_key, url = excluded.url, title = excluded.title,
+    job_key = CASE WHEN block_key IS DISTINCT FROM excluded.block_key
+                   THEN excluded.job_key ELSE job_key END,
+    block_key = excluded.block_key, url = excluded.url, title = excluded.title,
     company = excluded.company, production = excluded.production,
     location = excluded.location, remote = excluded.remote,
     employment_type = excluded.employment_type, "union" = excluded."union",
@@ -240,6 +243,7 @@ def load_file(
         con.register("batch", batch)
         result.inserted, result.updated, result.unchanged = con.execute(COUNT_CHANGES).fetchone()
         con.execute(UPSERT)
+        regroup(con, "SELECT DISTINCT block_key FROM batch")
         if not batch.empty and is_complete_crawl(path):
             result.closed += count_missing(con, result.source, close_after_missed, now)
         con.unregister("batch")
@@ -276,6 +280,52 @@ WHERE source = $source
   AND source_id NOT IN (SELECT source_id FROM batch)
 RETURNING closed_at
 """
+
+
+GROUP_MEMBERS = """
+SELECT block_key, source, source_id, production, location, remote, description
+FROM postings
+WHERE block_key IN ({blocks})
+ORDER BY block_key, source, source_id
+"""
+
+
+def regroup(con: duckdb.DuckDBPyConnection, blocks_sql: str) -> int:
+    """Group the postings of the given blocks into jobs; returns how many job keys changed."""
+    rows = con.execute(GROUP_MEMBERS.format(blocks=blocks_sql)).fetchall()
+    by_block: dict[str, list[Member]] = {}
+    for block, *fields in rows:
+        by_block.setdefault(block, []).append(Member(*fields))
+    keys = group_blocks(members for members in by_block.values() if len(members) > 1)
+    if not keys:
+        return 0
+    changes = pd.DataFrame(
+        [(source, source_id, key) for (source, source_id), key in keys.items()],
+        columns=["source", "source_id", "job_key"],
+    )
+    con.register("regrouped", changes)
+    changed = con.execute(
+        "UPDATE postings SET job_key = regrouped.job_key FROM regrouped "
+        "WHERE postings.source = regrouped.source AND postings.source_id = regrouped.source_id "
+        "AND postings.job_key <> regrouped.job_key RETURNING postings.source"
+    ).fetchall()
+    con.unregister("regrouped")
+    return len(changed)
+
+
+def backfill_blocks(con: duckdb.DuckDBPyConnection) -> int:
+    """Give rows loaded before migration 003 their block, then group them."""
+    rows = con.execute(
+        "SELECT source, source_id, company, title FROM postings WHERE block_key IS NULL"
+    ).fetchall()
+    if not rows:
+        return 0
+    con.executemany(
+        "UPDATE postings SET block_key = ?, job_key = ? WHERE source = ? AND source_id = ?",
+        [[block_key(c, t), member_key(s, i), s, i] for s, i, c, t in rows],
+    )
+    regroup(con, "SELECT DISTINCT block_key FROM postings")
+    return len(rows)
 
 
 def count_missing(
@@ -338,6 +388,7 @@ def load_pending(
     files = pending_files(landing_dir)
     results = []
     with warehouse.writer() as con:
+        backfill_blocks(con)
         for index, path in enumerate(files, start=1):
             result = load_file(con, path, landing_dir, close_after_missed)
             results.append(result)

@@ -189,3 +189,32 @@ def test_postings_gone_from_complete_crawls_close_and_reopen(
     assert state()["b"] == (2, True)
     crawl("run5", ["a", "b"])
     assert state()["b"] == (0, False)
+
+
+def test_near_misses_stay_two_jobs_and_regrouping_is_idempotent(
+    warehouse: Warehouse, tmp_path: Path
+):
+    landing = tmp_path / "landing"
+    snl = "Saturday Night Live needs a production assistant for the production office in 8H: " \
+          "scripts, rundowns, runs across Manhattan and late nights on show weeks."
+    tonight = "The Tonight Show needs a production assistant for the talent department: " \
+              "escorting guests, green room set-up and running the daily schedule."
+    write_landing(landing / "jsonld_test", "run1.jsonl", [
+        posting(source_id="1", title="Production Assistant", company="NBC", description=snl,
+                production=None, location="New York, NY"),
+        posting(source_id="2", title="Production Assistant", company="NBC", description=tonight,
+                production=None, location="New York, NY"),
+    ])
+    write_landing(landing / "rss_test", "run1.jsonl", [
+        posting(source="rss:test", source_id="9", title="PA", company="NBC Entertainment",
+                description="Posted via the board. " + snl, production=None,
+                location="New York, NY", url="https://feed.example/9"),
+    ])
+    load_pending(warehouse, landing)
+    groups = rows(warehouse, "SELECT list(source || ':' || source_id ORDER BY source, source_id) "
+                             "FROM postings GROUP BY job_key ORDER BY 1")
+    assert groups == [(["jsonld:test:1", "rss:test:9"],), (["jsonld:test:2"],)]
+    before = rows(warehouse, "SELECT source_id, job_key FROM postings ORDER BY 1")
+    with warehouse.writer() as con:
+        assert loading.regroup(con, "SELECT DISTINCT block_key FROM postings") == 0
+    assert rows(warehouse, "SELECT source_id, job_key FROM postings ORDER BY 1") == before
