@@ -15,6 +15,7 @@ from typing import Any
 from stepback.config import ConfigError, Settings, load_settings
 
 log = logging.getLogger("stepback")
+PARSE_FORMATS = ("jsonld", "greenhouse", "lever", "ashby", "smartrecruiters", "workday", "rss")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,11 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("source", help="source name from stepback.toml, e.g. jsonld:demo-board")
     sub = command("parse", cmd_parse, "Parse a saved page, API response or feed; print postings.")
     sub.add_argument("file", type=Path, help="saved HTML page, Greenhouse JSON or RSS/Atom feed")
-    sub.add_argument("--kind", choices=["jsonld", "greenhouse", "rss"],
-                     help="which spider parses it (default: guessed from the content)")
+    sub.add_argument("--format", "--kind", dest="format", default="auto",
+                     choices=["auto", *PARSE_FORMATS],
+                     help="which format it is (default: auto, detected from the content)")
     sub.add_argument("--url", default="https://saved.invalid/page",
                      help="the URL it was saved from, for links and ids")
     sub.add_argument("--source", help="source name to put on the postings")
+    sub.add_argument("--company", help="company name, for formats that do not carry one")
     command("load", cmd_load, "Validate and load every new landing file into the warehouse.")
     command("classify", cmd_classify, "Score new or changed postings for every subscriber.")
     sub = command("score", cmd_score, "Score postings (JSON lines) for one profile; print JSON.")
@@ -123,15 +126,24 @@ def cmd_parse(args: argparse.Namespace) -> int:
     from scrapers.offline import parse_saved
 
     logging.getLogger("scrapy").setLevel(logging.WARNING)
-    postings, dropped = parse_saved(
-        args.file.read_bytes(), url=args.url, kind=args.kind, source=args.source
-    )
+    kind = None if args.format == "auto" else args.format
+    try:
+        postings, dropped = parse_saved(
+            args.file.read_bytes(), url=args.url, kind=kind, source=args.source,
+            company=args.company,
+        )
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{args.file}: {one_line(exc)}") from exc
     for posting in postings:
         print(json.dumps(posting, ensure_ascii=False))
     for reason in dropped:
-        print(f"dropped {reason}", file=sys.stderr)
-    print(f"{len(postings)} postings, {len(dropped)} dropped", file=sys.stderr)
-    return 0 if postings else 1
+        print(f"{args.file}: dropped {reason}", file=sys.stderr)
+    if not postings:
+        detail = f": {dropped[0]}" if dropped else ""
+        print(f"stepback: error: {args.file}: no postings found{detail}", file=sys.stderr)
+        return 1
+    print(f"{args.file}: {len(postings)} postings, {len(dropped)} dropped", file=sys.stderr)
+    return 0
 
 
 def cmd_load(args: argparse.Namespace) -> int:

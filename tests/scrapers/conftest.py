@@ -23,6 +23,8 @@ from scrapy import Spider
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.utils.test import get_crawler
 
+from tests.scrapers.ats_site import AtsSite
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "scrapers"
 HTML = "text/html; charset=utf-8"
@@ -164,3 +166,12 @@ def _stats(log: str) -> dict[str, int]:
     """Integer counters from the "Dumping Scrapy stats" block of a crawl log."""
     _, _, dump = log.partition("Dumping Scrapy stats")
     return {key: int(value) for key, value in re.findall(r"'([^']+)': (\d+)[,}]", dump)}
+
+
+@pytest.fixture(scope="session")
+def ats_site() -> Iterator[AtsSite]:
+    """The Lever, Ashby, SmartRecruiters and Workday APIs played from saved responses."""
+    site = AtsSite()
+    site.start()
+    yield site
+    site.stop()

@@ -99,7 +99,7 @@ def test_parse_prints_postings_in_the_contract(
     fixture: str, kind: str | None, count: int, capsys: pytest.CaptureFixture[str]
 ) -> None:
     args = ["parse", str(FIXTURES / fixture), "--url", "https://jobs.example.com/x/"]
-    assert main(args + (["--kind", kind] if kind else [])) == 0
+    assert main(args + (["--format", kind] if kind else [])) == 0
     out, err = capsys.readouterr()
     postings = [json.loads(line) for line in out.splitlines()]
     assert len(postings) == count
@@ -108,10 +108,17 @@ def test_parse_prints_postings_in_the_contract(
 
 
 def test_parse_of_a_broken_page_fails_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["parse", str(FIXTURES / "jsonld" / "job-broken.html")]) == 1
+    broken = FIXTURES / "jsonld" / "job-broken.html"
+    assert main(["parse", str(broken)]) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert "0 postings" in err and "broken_json" in err
+    assert err.splitlines()[-1].startswith(f"stepback: error: {broken}: no postings found")
+    assert "broken_json" in err
+
+
+def test_parse_of_a_missing_file_names_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", "nowhere.html"]) == 1
+    assert capsys.readouterr().err.startswith("stepback: error: nowhere.html: ")
 
 
 def test_export_writes_every_table_and_view_as_parquet(
