@@ -11,6 +11,7 @@ help:
 	@echo "make test     run the test suite"
 	@echo "make airflow  start local Airflow (UI on http://127.0.0.1:8080) and the demo board"
 	@echo "make lint     ruff"
+	@echo "make bench    parser and crawl throughput, one BENCH line each (about a minute)"
 	@echo "make clean    remove data/ and .airflow/"
 
 install:
@@ -29,6 +30,10 @@ airflow: install
 
 lint: install
 	$(RUN) ruff check .
+
+# stdout is only the BENCH lines; progress goes to stderr.
+bench: install
+	@$(RUN) python -m bench
 
 clean:
 	rm -rf data .airflow

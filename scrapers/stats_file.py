@@ -1,8 +1,13 @@
-"""Write the crawl's final stats as JSON to the path in the STATS_FILE setting."""
+"""Write the crawl's final stats as JSON to the path in the STATS_FILE setting.
+
+The crawl runner reads a source's previous stats file to compare field coverage between runs,
+so the file is written under a temporary name and renamed: it is whole or absent.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -29,9 +34,16 @@ class StatsFile:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats: dict[str, Any] = dict(self.crawler.stats.get_stats())
         stats["finish_reason"] = reason
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(stats, default=_jsonable, indent=2, sort_keys=True)
-        self.path.write_text(text, encoding="utf-8")
+        write_json_atomically(self.path, stats)
+
+
+def write_json_atomically(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(
+        json.dumps(data, default=_jsonable, indent=2, sort_keys=True), encoding="utf-8"
+    )
+    os.replace(temporary, path)
 
 
 def _jsonable(value: Any) -> Any:

@@ -31,10 +31,14 @@ def crawl_step(settings: Settings, source_name: str) -> dict[str, Any]:
     from stepback.crawling import crawl
 
     result = crawl(settings, settings.source(source_name))
+    coverage = ", ".join(f"{name} {share:.0%}" for name, share in result.coverage.items())
+    dropped = ", ".join(f"{reason} {count}" for reason, count in result.dropped.items())
     log.info(
-        "crawled %s: %d pages, %d postings, %d dropped, %.1f s -> %s",
-        result.source, result.pages, result.items, result.dropped, result.seconds,
-        result.landing_file,
+        "crawled %s: %d pages, %d postings, %d dropped%s, %d skipped as known (of %d known), "
+        "%.1f s -> %s; coverage: %s",
+        result.source, result.pages, result.items, result.dropped_total,
+        f" ({dropped})" if dropped else "", result.skipped_known, result.known, result.seconds,
+        result.landing_file, coverage or "none",
     )
     return result.as_extra()
 
@@ -46,12 +50,14 @@ def load_step(
 
     warehouse = warehouse_for(settings)
     warehouse.init()
-    summary = totals(load_pending(warehouse, settings.landing_dir, progress))
+    close_after = settings.file.warehouse.close_after_missed_crawls
+    summary = totals(load_pending(warehouse, settings.landing_dir, progress, close_after))
     log.info(
         "load: %d files loaded (%d already loaded); %d lines, %d new, %d updated, "
-        "%d unchanged, %d quarantined",
+        "%d unchanged, %d quarantined, %d closed",
         summary["files_loaded"], summary["files_skipped"], summary["lines_read"],
         summary["inserted"], summary["updated"], summary["unchanged"], summary["quarantined"],
+        summary["closed"],
     )
     return summary
 

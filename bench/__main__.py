@@ -1,0 +1,43 @@
+"""`python -m bench [--quick] [NAME ...]`: run the benchmarks, print one BENCH line each."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from bench.crawl import crawl_demo
+from bench.parsing import parse_greenhouse, parse_jsonld
+from bench.report import BenchError, BenchResult, progress
+
+Benchmark = Callable[[bool], BenchResult]
+# --quick: a tiny input (one listing page, a fraction of a second per parser), to check output.
+BENCHMARKS: dict[str, Benchmark] = {
+    "parse_jsonld": lambda quick: parse_jsonld(0.05, pages=5) if quick else parse_jsonld(3.0),
+    "parse_greenhouse": lambda quick: parse_greenhouse(0.05 if quick else 3.0),
+    "crawl_demo": lambda quick: crawl_demo(1, max_pages=1) if quick else crawl_demo(3),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny inputs: check the output")
+    parser.add_argument("names", nargs="*", metavar="NAME",
+                        help=f"benchmarks to run (default: all of {', '.join(BENCHMARKS)})")
+    args = parser.parse_args(argv)
+    unknown = [name for name in args.names if name not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    for name in args.names or BENCHMARKS:
+        progress(f"{name}…")
+        try:
+            line = BENCHMARKS[name](args.quick).line()
+        except BenchError as error:
+            print(f"bench: {error}", file=sys.stderr)
+            return 1
+        print(line, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
