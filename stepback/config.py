@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from pydantic import BaseModel, Field, HttpUrl, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_KINDS = (
@@ -33,6 +33,7 @@ class SourceConfig(BaseModel):
     schedule: str | None = "@hourly"
     enabled: bool = True
     verified: bool = True
+    company: str | None = None
     note: str | None = None
 
     @field_validator("kind")
@@ -52,6 +53,28 @@ class SourceConfig(BaseModel):
         return f"crawl_{self.slug}"
 
 
+class CoverageRule(BaseModel):
+    """When a guarded field's coverage counts as collapsed. Override in stepback.toml:
+
+        [crawl.coverage_drop]
+        absolute = 0.3   # the share (0-1) fell by more than this...
+        ratio = 0.5      # ...and to less than this fraction of the last successful run's share
+        min_items = 5    # runs with fewer postings are too small to judge
+
+    `absolute = 1` turns the check off, for example to accept a source that really did stop
+    publishing a field: the next successful run becomes the new baseline.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    absolute: float = Field(default=0.3, ge=0, le=1)
+    ratio: float = Field(default=0.5, ge=0, le=1)
+    min_items: int = Field(default=5, ge=1)
+
+    def collapsed(self, before: float, now: float) -> bool:
+        return before - now > self.absolute and now < before * self.ratio
+
+
 class CrawlConfig(BaseModel):
     user_agent: str = "stepback/0.1"
     obey_robots: bool = True
@@ -59,6 +82,7 @@ class CrawlConfig(BaseModel):
     concurrent_per_domain: int = Field(default=2, ge=1, le=8)
     download_delay: float = Field(default=0.5, ge=0)
     timeout_seconds: int = Field(default=600, ge=10)
+    coverage_drop: CoverageRule = CoverageRule()
 
 
 class WarehouseConfig(BaseModel):

@@ -28,9 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from stepback.config import REPO_ROOT, Settings, SourceConfig, read_toml_model
+from stepback.config import REPO_ROOT, CoverageRule, Settings, SourceConfig
 
 log = logging.getLogger(__name__)
 
@@ -53,43 +51,13 @@ FULL_CRAWL_EVERY = timedelta(days=1)
 # (kept in `raw` by the spiders), then the posting's own dates.
 FINGERPRINT_RAW = ("lastmod", "listing_date")
 FINGERPRINT_FIELDS = ("posted_at", "valid_through")
+# Spiders that take `-a company=NAME` for boards whose API does not name the employer.
+COMPANY_ARG_KINDS = ("lever", "ashby", "smartrecruiters", "workday")
 EXTENSIONS = {"scrapers.coverage.FieldCoverage": 800, "scrapers.stats_file.StatsFile": 900}
 
 
 class CrawlFailed(RuntimeError):
     """The spider did not finish cleanly, or its output failed a check; nothing was landed."""
-
-
-class CoverageRule(BaseModel):
-    """When a guarded field's coverage counts as collapsed. Override in stepback.toml:
-
-        [crawl.coverage_drop]
-        absolute = 0.3   # the share (0-1) fell by more than this...
-        ratio = 0.5      # ...and to less than this fraction of the last successful run's share
-        min_items = 5    # runs with fewer postings are too small to judge
-
-    `absolute = 1` turns the check off, for example to accept a source that really did stop
-    publishing a field: the next successful run becomes the new baseline.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    absolute: float = Field(default=0.3, ge=0, le=1)
-    ratio: float = Field(default=0.5, ge=0, le=1)
-    min_items: int = Field(default=5, ge=1)
-
-    def collapsed(self, before: float, now: float) -> bool:
-        return before - now > self.absolute and now < before * self.ratio
-
-
-class _CrawlSection(BaseModel):
-    coverage_drop: CoverageRule = CoverageRule()
-
-
-class _CoverageConfig(BaseModel):
-    """The part of stepback.toml this module reads; `FileConfig` ignores `coverage_drop`."""
-
-    crawl: _CrawlSection = _CrawlSection()
 
 
 @dataclass(frozen=True)
@@ -125,7 +93,7 @@ def run_id(now: datetime | None = None) -> str:
 
 
 def coverage_rule(settings: Settings) -> CoverageRule:
-    return read_toml_model(settings.config_path, _CoverageConfig).crawl.coverage_drop
+    return settings.file.crawl.coverage_drop
 
 
 def crawl_command(
@@ -149,6 +117,8 @@ def crawl_command(
     ]
     if known is not None:
         command += ["-a", f"known={known}"]
+    if source.company and source.kind in COMPANY_ARG_KINDS:
+        command += ["-a", f"company={source.company}"]
     command += ["-O", f"{part}:jsonlines"]
     for key, value in options.items():
         command += ["-s", f"{key}={value}"]

@@ -216,10 +216,8 @@ def test_coverage_rule_comes_from_the_config_file(tmp_path: Path, board_url: str
                                    tmp_path))
     assert coverage_rule(custom) == CoverageRule(absolute=0.5, ratio=0.5, min_items=20)
     bad = "\n[crawl.coverage_drop]\nabsolute = 2\n"
-    broken = load_settings(env_for(write_config(tmp_path / "c.toml", board_url, extra=bad),
-                                   tmp_path))
     with pytest.raises(ConfigError, match="c.toml: crawl.coverage_drop.absolute"):
-        coverage_rule(broken)
+        load_settings(env_for(write_config(tmp_path / "c.toml", board_url, extra=bad), tmp_path))
 
 
 def test_known_postings_fingerprints_earlier_landing_files(tmp_path: Path) -> None:
@@ -274,3 +272,13 @@ def test_second_crawl_of_a_listing_skips_known_postings(settings: Settings) -> N
     assert second.known == first.items and second.skipped_known > 0
     assert second.pages < first.pages and second.items < first.items
     assert Path(second.landing_file).exists(), "nothing new is a success, not a failure"
+
+
+def test_company_argument_only_for_boards_that_need_it(tmp_path: Path) -> None:
+    settings = load_settings({})
+    lever = settings.source("lever:skydance")
+    command = crawl_command(settings, lever, tmp_path / "x.part", tmp_path / "x.stats.json")
+    assert "company=Skydance" in command
+    jsonld = settings.source("jsonld:demo-board")
+    command = crawl_command(settings, jsonld, tmp_path / "y.part", tmp_path / "y.stats.json")
+    assert not any(part.startswith("company=") for part in command)
