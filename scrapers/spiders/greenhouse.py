@@ -67,6 +67,15 @@ class GreenhouseSpider(PostingSpider):
             valid_through=to_iso(job.get("application_deadline")),
             description=html_to_text(job.get("content")),
             **pay_fields(_pay_range(job.get("pay_input_ranges"))),
+            raw={
+                "location": location_name,
+                "first_published": job.get("first_published"),
+                "updated_at": job.get("updated_at"),
+                "application_deadline": job.get("application_deadline"),
+                "departments": [_name(d) for d in job.get("departments") or []] or None,
+                "metadata": job.get("metadata") or None,
+                "pay_input_ranges": job.get("pay_input_ranges") or None,
+            },
         )
 
 

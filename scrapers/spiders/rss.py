@@ -70,6 +70,8 @@ class RssSpider(PostingSpider):
             posted_at=to_iso(entry.published),
             description=description,
             **pay_fields(find_pay_in_text(" ".join(categories[2:5]))),
+            raw={"title": entry.title, "pubDate": entry.published, "guid": entry.guid,
+                 "categories": categories or None},
         )
 
 

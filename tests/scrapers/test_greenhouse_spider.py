@@ -68,3 +68,13 @@ def test_board_display_name():
     url = "https://boards-api.greenhouse.io/v1/boards/dick-clark-productions/jobs"
     assert board_display_name(url) == "Dick Clark Productions"
     assert board_display_name("https://example.com/jobs") is None
+
+
+def test_raw_values_are_kept_beside_the_parsed_ones(make_spider, page):
+    spider = make_spider(GreenhouseSpider, source="greenhouse:a24", urls=API)
+    postings = {p["source_id"]: p for p in spider.parse(page(API, "greenhouse/a24-jobs.json"))}
+    raw = postings["4823109007"]["raw"]
+    assert raw["location"] == "New York, New York, United States"
+    assert postings["4823109007"]["location"] == "New York, NY"
+    assert raw["first_published"].startswith("2026-11-03")
+    assert all(value is not None for value in raw.values())

@@ -95,3 +95,11 @@ def test_helpers():
         "https://x.example/j/1/?id=4"
     )
     assert parse_feed("") == []
+
+
+def test_raw_title_date_and_categories_are_kept(make_spider, page):
+    spider = make_spider(RssSpider, urls="http://127.0.0.1:9/atom/jobs")
+    [posting] = spider.parse(page("http://127.0.0.1:9/atom/jobs", "rss/jobs-atom.xml"))
+    raw = posting["raw"]
+    assert raw["title"].startswith("Load-in") or " - " in raw["title"]
+    assert raw["pubDate"] and posting["posted_at"]
