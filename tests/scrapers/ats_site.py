@@ -8,12 +8,13 @@ rewrites the real API hosts in what it serves to its own URL, so `ref` links sta
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.local_http import QuietHandler, serve, stop, url_of
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "scrapers"
 JSON = "application/json;charset=UTF-8"
@@ -76,8 +77,7 @@ class AtsSite:
     @property
     def url(self) -> str:
         assert self.server is not None
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return url_of(self.server)
 
     def requested(self, method: str, prefix: str) -> list[Seen]:
         return [seen for seen in self.requests if seen.method == method
@@ -92,7 +92,7 @@ class AtsSite:
     def start(self) -> None:
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 site.requests.append(Seen("GET", self.path))
                 if self.path == "/robots.txt":
@@ -121,20 +121,8 @@ class AtsSite:
                     return
                 self.answer(site.body_for(fixture), JSON, STATUS.get(fixture, 200))
 
-            def answer(self, body: bytes, content_type: str, status: int = 200) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = serve(Handler)
 
     def stop(self) -> None:
         assert self.server is not None
-        self.server.shutdown()
-        self.server.server_close()
+        stop(self.server)

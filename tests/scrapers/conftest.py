@@ -11,10 +11,9 @@ import os
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from scrapy import Spider
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.utils.test import get_crawler
 
+from tests.local_http import QuietHandler, serve, stop, url_of
 from tests.scrapers.ats_site import AtsSite
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -90,36 +90,25 @@ class FixtureSite:
     @property
     def url(self) -> str:
         assert self.server is not None
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return url_of(self.server)
 
     def start(self) -> None:
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 site.requested.append(self.path)
                 if self.path not in ROUTES:
                     self.send_error(404)
                     return
                 fixture, content_type = ROUTES[self.path]
-                body = read_fixture(fixture)
-                self.send_response(200)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.answer(read_fixture(fixture), content_type)
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = serve(Handler)
 
     def stop(self) -> None:
         assert self.server is not None
-        self.server.shutdown()
-        self.server.server_close()
+        stop(self.server)
 
 
 @dataclass

@@ -16,9 +16,11 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from tests.local_http import QuietHandler, serve, stop, url_of
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "scrapers"
@@ -46,26 +48,18 @@ class Seen:
     user_agent: str
 
 
-class QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that gave up (a timeout test) is expected, not an error."""
-
-
 @dataclass
 class ScriptedSite:
     routes: dict[str, Reply | Sequence[Reply]]
     seen: list[Seen] = field(default_factory=list)
     served: dict[str, int] = field(default_factory=dict)
-    server: QuietServer | None = None
+    server: ThreadingHTTPServer | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def url(self) -> str:
         assert self.server is not None
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return url_of(self.server)
 
     def requested(self, path: str) -> list[Seen]:
         return [s for s in self.seen if s.path == path]
@@ -84,7 +78,7 @@ class ScriptedSite:
     def start(self) -> ScriptedSite:
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 seen = Seen(self.path, time.monotonic(), self.headers["Host"] or "",
                             self.headers["User-Agent"] or "")
@@ -95,25 +89,15 @@ class ScriptedSite:
                     return
                 time.sleep(reply.delay)
                 body = reply.body.replace(b"{{BASE}}", site.url.encode())
-                self.send_response(reply.status)
-                self.send_header("Content-Type", reply.content_type)
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in reply.headers.items():
-                    self.send_header(name, value.replace("{{BASE}}", site.url))
-                self.end_headers()
-                self.wfile.write(body)
+                headers = {k: v.replace("{{BASE}}", site.url) for k, v in reply.headers.items()}
+                self.answer(body, reply.content_type, reply.status, headers)
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = QuietServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = serve(Handler)
         return self
 
     def stop(self) -> None:
         assert self.server is not None
-        self.server.shutdown()
-        self.server.server_close()
+        stop(self.server)
 
 
 @dataclass

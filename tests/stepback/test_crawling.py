@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,7 @@ from stepback.crawling import (
 from stepback.demoboard.catalog import default_catalog
 from stepback.demoboard.render_greenhouse import board_json
 from tests.conftest import env_for, free_port, posting, write_config, write_landing
+from tests.local_http import QuietHandler, serve, stop, url_of
 
 FIELDS = {"title", "company", "location", "pay", "posted_at", "employment_type", "description",
           "production", "remote", "union"}
@@ -42,28 +41,19 @@ class JsonSite:
         self.routes: dict[str, bytes] = {}
         site = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 body = site.routes.get(self.path)
                 if body is None:
                     self.send_error(404)
                     return
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.answer(body, "application/json")
 
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.server = serve(Handler)
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return url_of(self.server)
 
     def source(self, name: str, path: str) -> SourceConfig:
         return SourceConfig(name=name, kind="greenhouse", urls=[self.url + path])
@@ -73,8 +63,7 @@ class JsonSite:
 def json_site() -> Iterator[JsonSite]:
     site = JsonSite()
     yield site
-    site.server.shutdown()
-    site.server.server_close()
+    stop(site.server)
 
 
 def a24_board(site: JsonSite, **job_overrides: Any) -> bytes:
