@@ -11,7 +11,7 @@ import pytest
 
 from stepback.config import Profile, Settings
 from stepback.digesting import pick, run_digest, wanted
-from stepback.postings import job_key
+from stepback.grouping import member_key
 from stepback.subscribers import subscribe
 from stepback.warehouse import Warehouse
 from tests.conftest import posting
@@ -63,7 +63,8 @@ def seed(warehouse: Warehouse, postings: list[dict], flagged: dict[str, float]) 
                 "$location AS location, $description AS description, now() AS scraped_at, "
                 "now() AS first_seen, now() AS last_seen, now() AS changed_at, "
                 "'h' AS content_hash, 'f' AS landing_file",
-                {"source": p["source"], "source_id": p["source_id"], "job_key": job_key(p),
+                {"source": p["source"], "source_id": p["source_id"],
+                 "job_key": member_key(p["source"], p["source_id"]),
                  "url": p["url"], "title": p["title"], "company": p["company"],
                  "location": p["location"], "description": p["description"]},
             )
