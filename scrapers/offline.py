@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from pydantic import ValidationError
+from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
@@ -94,17 +96,39 @@ def parse_saved(
     kind = kind or guess_kind(body)
     if kind not in SPIDERS:
         raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(SPIDERS)}")
-    spider_cls = SPIDERS[kind]
-    crawler = get_crawler(spider_cls, QUIET)
-    args = {"source": source or f"{kind}:saved", "urls": url}
-    if company and "company" in spider_cls.params_model.model_fields:
-        args["company"] = company
-    spider = spider_cls.from_crawler(crawler, **args)
+    spider = _fresh_spider(kind, url=url, source=source, company=company)
+    crawler = spider.crawler
     response = RESPONSES.get(kind, TextResponse)(url=url, body=body, encoding="utf-8")
     postings, dropped = _validated(_spider_output(spider, kind, response), company)
     stats = crawler.stats.get_stats()
     dropped += [f"{key.split('/')[-1]}: {url}" for key in sorted(stats) if key.startswith("drop/")]
     return postings, dropped
+
+
+def _fresh_spider(
+    kind: str, *, url: str, source: str | None, company: str | None
+) -> PostingSpider:
+    """A new spider (its own arguments and scrape time) on the kind's shared crawler.
+
+    Building a crawler copies all of Scrapy's settings, most of a small parse's time, so one
+    crawler per kind is kept and only its stats are reset; the spider is not connected to the
+    crawler's signals, which an offline parse never sends. Not safe across threads.
+    """
+    spider_cls = SPIDERS[kind]
+    args = {"source": source or f"{kind}:saved", "urls": url}
+    if company and "company" in spider_cls.params_model.model_fields:
+        args["company"] = company
+    spider = spider_cls(**args)
+    crawler = _crawler(kind)
+    crawler.stats.clear_stats()
+    spider.crawler = crawler
+    spider.settings = crawler.settings
+    return spider
+
+
+@cache
+def _crawler(kind: str) -> Crawler:
+    return get_crawler(SPIDERS[kind], QUIET)
 
 
 def _spider_output(spider: Any, kind: str, response: TextResponse) -> Iterable[Any]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 
@@ -32,10 +34,13 @@ _UNIT_PATTERNS = [
     for unit, words in _UNIT_WORDS
 ]
 _TRAILING_UNIT_WORDS = [
-    ("hour", re.compile(r"^\s*(?:hourly|an hour)\b", re.I)),
-    ("day", re.compile(r"^\s*(?:daily|day rate|a day)\b", re.I)),
-    ("week", re.compile(r"^\s*(?:weekly|a week)\b", re.I)),
-    ("year", re.compile(r"^\s*(?:annually|annual|yearly|salary|a year)\b", re.I)),
+    ("hour", re.compile(r"^[\s(,]*(?:hourly|an hour)\b", re.I)),
+    ("day", re.compile(r"^[\s(,]*(?:daily|day rate|a day)\b", re.I)),
+    ("week", re.compile(r"^[\s(,]*(?:weekly|a week)\b", re.I)),
+    ("month", re.compile(r"^[\s(,]*(?:monthly|a month)\b", re.I)),
+    ("year", re.compile(
+        r"^[\s(,]*(?:annually|annual|yearly|(?:base |gross )?salary|a year)\b", re.I
+    )),
 ]
 _CODE = rf"(?:{'|'.join(sorted(_CURRENCY_CODES))})"
 _SIGN = r"(?:US\$|CA?\$|A\$|[$£€¥₹])"
@@ -45,6 +50,17 @@ _MONEY = re.compile(
     rf"(?:\s*(?:-|–|—|to)\s*(?P<sign2>{_SIGN})?\s?(?P<high>{_AMOUNT})\s?(?P<k2>[kK]\b)?)?"
     rf"(?P<code2>\s*\b{_CODE}\b)?"
 )
+# _AMOUNT with its first digit leading, so that re can skip ahead to digits; the lookbehind
+# after that digit keeps "1.200" from matching as "200".
+_LEADING_AMOUNT = r"\d(?<![\d.,]\d)(?:\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?)"
+# An amount written before its currency ("180 €/day", "50,000 USD a year"); such an amount
+# counts only with a unit right after it. "1.200 €" (a European thousands dot) is left alone.
+_MONEY_BEFORE_CURRENCY = re.compile(
+    rf"(?P<low>{_LEADING_AMOUNT})\s?(?P<k1>[kK]\b)?(?:\s?{_SIGN})?"
+    rf"(?:\s*(?:-|–|—|to)\s*(?P<high>{_AMOUNT})\s?(?P<k2>[kK]\b)?)?"
+    rf"\s?(?P<currency>{_SIGN}|\b{_CODE}\b)"
+)
+_EUROPEAN_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
 _NOT_PAY_AFTER = re.compile(r"^\s*(?:million|mil|m\b|billion|bn\b|budget|in\b|worth)", re.I)
 _UNPAID_IN_TEXT = re.compile(
     r"\b(?:unpaid|no pay|not paid|deferred pay(?:ment)?|copy[,/ ]+credit)\b", re.I
@@ -58,7 +74,28 @@ _UNIT_LABELS = [
     ("month", re.compile(r"\b(?:monthly|per month|a month)\b", re.I)),
     ("year", re.compile(r"\b(?:annual|annually|yearly|per year|a year|salary)\b", re.I)),
 ]
+# A unit named in the same sentence before the amount, further back than a label would be:
+# "The hourly pay range for this role is $45 - $55". Only a unit word tied to a pay word
+# counts, so "5 days a week" or "weekly meetings" name no unit.
+_PAY_NOUN = r"(?:pay|rate|rates|wage|wages|range|compensation|salary|earnings)"
+_PAY_PHRASE = rf"(?:\s+(?:base|gross|pay|rate|wage|salary|compensation))?\s+{_PAY_NOUN}\b"
+_UNITS_IN_SENTENCE = [
+    (unit, re.compile(rf"\b(?:{words}){_PAY_PHRASE}", re.I))
+    for unit, words in [
+        ("hour", "hourly"),
+        ("day", "daily|day"),
+        ("week", "weekly"),
+        ("month", "monthly"),
+        ("year", "annual|annualized|yearly"),
+    ]
+]
+_SALARY = re.compile(r"\bsalary\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n")
+_NEAR_WINDOW = 30
+_SENTENCE_WINDOW = 120
 _YEARLY_FLOOR = 10_000
+# No pay is ten million or more a unit: such an amount is a misread, or beyond a float.
+_MAX_AMOUNT = 10_000_000
 
 
 def parse_pay(value: Any) -> Pay | None:
@@ -79,14 +116,27 @@ def find_pay_in_text(text: Any) -> Pay | None:
     """The first credible money amount or range in free text, else an unpaid marker, else None."""
     if not isinstance(text, str) or not text.strip():
         return None
-    for match in _MONEY.finditer(text):
-        before = text[max(0, match.start() - 30) : match.start()]
-        pay = _pay_from_match(match, text[match.end() :], before)
+    for match in _money_matches(text):
+        pay = _pay_from_match(match, text)
         if pay is not None:
             return pay
     if _UNPAID_IN_TEXT.search(text):
         return UNPAID
     return None
+
+
+def _money_matches(text: str) -> Iterator[re.Match[str]]:
+    """Amounts after their currency sign or code, and amounts before it, in reading order."""
+    ahead_end = 0
+    both = heapq.merge(
+        _MONEY.finditer(text), _MONEY_BEFORE_CURRENCY.finditer(text), key=lambda m: m.start()
+    )
+    for match in both:
+        if match.re is _MONEY:
+            ahead_end = match.end()
+        elif match.start() < ahead_end:
+            continue
+        yield match
 
 
 def pay_from_schema(base_salary: Any, currency: Any = None) -> Pay | None:
@@ -121,7 +171,7 @@ def _pay_from_monetary_amount(amount: dict[str, Any], currency: Any) -> Pay | No
         single = value.get("value")
         if low is None and high is None:
             return _from_loose_value(single, currency, unit_text)
-        low, high = low if low is not None else high, high if high is not None else low
+        low, high = _ordered(low, high)
         return Pay(low, high, currency, _schema_unit(unit_text))
     return _from_loose_value(value, currency, unit_text)
 
@@ -156,8 +206,10 @@ def _schema_unit(value: Any) -> str | None:
     return _unit_after(f"/{text.lower()}")
 
 
-def _pay_from_match(match: re.Match[str], rest: str, before: str) -> Pay | None:
-    """An amount or range; its unit comes after it ("$18/hr") or just before ("Hourly Rate $18")."""
+def _pay_from_match(match: re.Match[str], text: str) -> Pay | None:
+    """An amount or range; its unit comes after it ("$18/hr"), just before it ("Hourly Rate
+    $18") or earlier in its sentence ("The hourly pay range for this role is $45 - $55")."""
+    rest = text[match.end() :]
     if _NOT_PAY_AFTER.match(rest):
         return None
     low = _amount(match["low"], match["k1"] or match["k2"])
@@ -165,12 +217,39 @@ def _pay_from_match(match: re.Match[str], rest: str, before: str) -> Pay | None:
     if low is None or high is None or low <= 0:
         return None
     low, high = min(low, high), max(low, high)
-    code = (match["code1"] or match["code2"] or "").strip()
-    currency = normalize_currency(code) or normalize_currency(match["sign1"])
-    unit = _unit_after(rest) or unit_in_text(before.rsplit(".", 1)[-1])
+    unit = _unit_after(rest)
+    if match.re is _MONEY_BEFORE_CURRENCY:
+        if unit is None or _EUROPEAN_THOUSANDS.match(match["low"]):
+            return None
+    else:
+        unit = unit or _unit_before(text[: match.start()])
     if unit is None and low >= _YEARLY_FLOOR:
         unit = "year"
-    return Pay(low, high, currency, unit)
+    return Pay(low, high, _match_currency(match), unit)
+
+
+def _match_currency(match: re.Match[str]) -> str | None:
+    groups = match.groupdict()
+    code = (groups.get("code1") or groups.get("code2") or "").strip()
+    return normalize_currency(code) or normalize_currency(
+        groups.get("sign1") or groups.get("currency")
+    )
+
+
+def _unit_before(before: str) -> str | None:
+    """A label just before the amount, else a unit tied to a pay word earlier in its sentence."""
+    unit = unit_in_text(before[-_NEAR_WINDOW:].rsplit(".", 1)[-1])
+    if unit is not None:
+        return unit
+    sentence = _SENTENCE_END.split(before[-_SENTENCE_WINDOW:])[-1]
+    found = [
+        (match.end(), unit)
+        for unit, pattern in _UNITS_IN_SENTENCE
+        for match in pattern.finditer(sentence)
+    ]
+    if found:
+        return max(found)[1]
+    return "year" if _SALARY.search(sentence) else None
 
 
 def _unit_after(rest: str) -> str | None:
@@ -187,7 +266,16 @@ def _amount(digits: str | None, thousands: str | None) -> float | None:
     number = _number(digits)
     if number is None:
         return None
-    return number * 1000 if thousands else number
+    return _bounded(number * 1000) if thousands else number
+
+
+def _ordered(low: float | None, high: float | None) -> tuple[float | None, float | None]:
+    """Both bounds (one stands for a missing other), smaller first: sources that swap
+    minValue and maxValue, or min_cents and max_cents, still mean the same range."""
+    low, high = (low if low is not None else high), (high if high is not None else low)
+    if low is None or high is None:
+        return low, high
+    return min(low, high), max(low, high)
 
 
 def _number(value: Any) -> float | None:
@@ -204,20 +292,39 @@ def _number(value: Any) -> float | None:
 
 
 def _finite(value: float) -> float | None:
-    number = float(value)
+    """A non-negative amount below `_MAX_AMOUNT`, whole ones as int; else None."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
     if math.isnan(number) or math.isinf(number) or number < 0:
         return None
-    return int(number) if number.is_integer() else number
+    return _bounded(int(number) if number.is_integer() else number)
+
+
+def _bounded(amount: float) -> float | None:
+    return amount if amount < _MAX_AMOUNT else None
+
+
+def _cents(value: Any) -> float | None:
+    """Cents run to 100 times a sane amount, so they are read without `_MAX_AMOUNT`."""
+    if isinstance(value, bool):
+        return None
+    try:
+        number = float(value.replace(",", "").strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) and number >= 0 else None
 
 
 def pay_from_cents(min_cents: Any, max_cents: Any, currency: Any, label: Any = None) -> Pay | None:
     """Greenhouse pay_input_ranges: amounts in cents, a label such as "Hourly Rate"."""
-    low, high = _number(min_cents), _number(max_cents)
-    if low is None and high is None:
-        return None
+    low, high = _cents(min_cents), _cents(max_cents)
     low = _finite(low / 100) if low is not None else None
     high = _finite(high / 100) if high is not None else None
-    low, high = (low if low is not None else high), (high if high is not None else low)
+    if low is None and high is None:
+        return None
+    low, high = _ordered(low, high)
     unit = unit_in_text(label)
     if unit is None and low is not None and low >= _YEARLY_FLOOR:
         unit = "year"

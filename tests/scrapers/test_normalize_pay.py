@@ -119,3 +119,108 @@ def test_unit_in_text():
     assert unit_in_text("Annual Salary") == "year"
     assert unit_in_text("Day rate") == "day"
     assert unit_in_text(None) is None
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        (3000, 2000, Pay(20, 30, "USD", None)),
+        (1, 0, Pay(0, 0.01, "USD", None)),
+        (7500000, 6500000, Pay(65000, 75000, "USD", "year")),
+        (None, 2500, Pay(25, 25, "USD", None)),
+    ],
+)
+def test_greenhouse_swapped_cents_are_ordered(low, high, expected):
+    assert pay_from_cents(low, high, "USD") == expected
+
+
+def test_greenhouse_cents_of_a_big_salary_are_not_capped_as_cents():
+    assert pay_from_cents(25000000, 30000000, "USD") == Pay(250000, 300000, "USD", "year")
+    assert pay_from_cents(2_000_000_000, None, "USD") is None  # $20M a year: a misread
+
+
+def test_schema_swapped_min_and_max_are_ordered():
+    salary = {"currency": "USD", "value": {"minValue": 30, "maxValue": 20, "unitText": "HOUR"}}
+    assert pay_from_schema(salary) == Pay(20, 30, "USD", "hour")
+    assert pay_from_schema({"value": {"minValue": "95,000", "maxValue": "80,000"}}, "USD") == Pay(
+        80000, 95000, "USD", None
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["$" + "9" * 306 + "k", "$" + "9" * 400, "$25,000,000 a year", "€12,000k", "$10000k"],
+)
+def test_absurd_amounts_are_not_pay(text):
+    assert find_pay_in_text(text) is None
+
+
+def test_an_absurd_amount_does_not_hide_a_real_one():
+    assert find_pay_in_text("Funded with $99999999999k. Rate: $250/day") == Pay(
+        250, 250, "USD", "day"
+    )
+    assert parse_pay(10**400) is None
+    assert pay_from_schema({"value": {"minValue": 1e300, "maxValue": 1e301}}) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The hourly pay range for this role is $45 - $55", Pay(45, 55, "USD", "hour")),
+        ("The hourly base pay for a Payroll Coordinator in Burbank is $32 to $38.",
+         Pay(32, 38, "USD", "hour")),
+        ("Our day rate on this two-week commercial shoot is $650 - $800",
+         Pay(650, 800, "USD", "day")),
+        ("The weekly rate for this 10-week season of the show is $1,800",
+         Pay(1800, 1800, "USD", "week")),
+        ("The annual base salary range for this position in California is $95 - $120",
+         Pay(95, 120, "USD", "year")),
+        ("The salary for this role is $8,000 plus benefits", Pay(8000, 8000, "USD", "year")),
+        ("Pay: $45 - $55 USD per hour, overtime after 8", Pay(45, 55, "USD", "hour")),
+        ("$45 - $55 an hour", Pay(45, 55, "USD", "hour")),
+        ("$45 - $55 (hourly), paid weekly", Pay(45, 55, "USD", "hour")),
+        ("$4,200 monthly stipend", Pay(4200, 4200, "USD", "month")),
+        ("Hourly Rate\n$22.00—$24.00 USD", Pay(22, 24, "USD", "hour")),
+    ],
+)
+def test_unit_from_its_sentence(text, expected):
+    assert find_pay_in_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Work 5 days a week, with weekly meetings. Pay is $500",
+        "Daily tasks range widely across departments; we pay $300",
+        "This hourly, non-exempt role is based in LA. Pay is $30",
+        "Our annual budget review is in May, and the gig pays $45",
+        "Hourly pay is discussed at interview.\n\nStipend: $400",
+    ],
+)
+def test_unrelated_unit_words_name_no_unit(text):
+    pay = find_pay_in_text(text)
+    assert pay is not None and pay.unit is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("180 €/day", Pay(180, 180, "EUR", "day")),
+        ("Gage: 180-220 €/Tag, 180 €/day for the shoot", Pay(180, 180, "EUR", "day")),
+        ("450 € - 500 € per week", Pay(450, 500, "EUR", "week")),
+        ("Rate 25 $/hr", Pay(25, 25, "USD", "hour")),
+        ("Pay: 1,500 USD weekly", Pay(1500, 1500, "USD", "week")),
+        ("52,000 GBP a year", Pay(52000, 52000, "GBP", "year")),
+        ("£250 per day", Pay(250, 250, "GBP", "day")),
+    ],
+)
+def test_amount_before_its_currency(text, expected):
+    assert find_pay_in_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Fee: 180 €", "1.200 € pro Tag", "1.200 €/day", "Budget of 5,000 EUR", "Call 555 USD"],
+)
+def test_amount_before_its_currency_needs_a_unit_and_a_plain_number(text):
+    assert find_pay_in_text(text) is None

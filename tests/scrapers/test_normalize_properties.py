@@ -175,11 +175,6 @@ def test_find_pay_in_text_amounts_are_valid(text: str) -> None:
     amounts_are_valid(find_pay_in_text(text))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normaliser bug: a 'k' multiplies a huge whole amount past the float range: "
-    "find_pay_in_text('$' + '9' * 306 + 'k') -> Pay(min=10**309-ish int); float() overflows",
-)
 @PROPERTY
 @given(pay_text)
 @example("$" + "9" * 306 + "k")
@@ -199,11 +194,6 @@ def test_pay_from_schema_amounts_are_valid(salary: Any, currency: Any) -> None:
     amounts_are_valid(pay_from_schema(salary, currency))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normaliser bug: pay_from_schema keeps minValue > maxValue as given, e.g. "
-    "{'value': {'minValue': 30, 'maxValue': 20}} -> Pay(min=30, max=20)",
-)
 @PROPERTY
 @given(base_salary, st.none())
 @example({"value": {"minValue": 30, "maxValue": 20}}, None)
@@ -217,12 +207,6 @@ def test_pay_from_cents_amounts_are_valid(low: Any, high: Any, currency: Any, la
     amounts_are_valid(pay_from_cents(low, high, currency, label))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normaliser bug: pay_from_cents keeps min_cents > max_cents as given, e.g. "
-    "pay_from_cents(1, 0, 'USD') -> Pay(min=0.01, max=0), pay_from_cents(3000, 2000, 'USD') "
-    "-> Pay(min=30, max=20)",
-)
 @PROPERTY
 @given(cents, cents)
 @example(1, 0)
@@ -261,11 +245,6 @@ def test_to_iso_keeps_the_instant_of_an_iso_datetime(moment: datetime) -> None:
 # --- HTML to text -------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normaliser bug: tags are stripped in one pass, so a tag split by another comes "
-    "back: html_to_text('<<b>b>') -> '<b>'",
-)
 @PROPERTY
 @given(html_text)
 @example("<<b>b>")
@@ -274,12 +253,6 @@ def test_html_to_text_leaves_no_tags(value: str) -> None:
     assert text is not None and not TAG.search(text), text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normaliser bug: C1 control characters (U+0080-U+009F, e.g. cp1252 quotes read as "
-    "Latin-1) survive: html_to_text('It\\x92s a wrap') keeps '\\x92'; html_to_text('\\x80') "
-    "-> '\\x80'",
-)
 @PROPERTY
 @given(html_text)
 @example("\x80")

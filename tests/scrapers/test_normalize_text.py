@@ -54,3 +54,35 @@ def test_table_cells_are_spaced():
         "<tr><td>Union</td><td>Yes</td></tr></table>"
     )
     assert html_to_text(table) == "Rate $250/12\nUnion Yes"
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ("<<b>b>Key Grip", "Key Grip"),
+        ("<di<br>v>Set PA</div>", "Set PA"),
+        ("<scr<script>x</script>ipt>alert(1)</script>Runner", "alert(1)Runner"),
+        ("&#60;b&#62;Office PA&#60;/b&#62;", "Office PA"),
+        ("Rates &#60;p&#62;$250/12&#60;/p&#62;", "Rates\n$250/12"),
+        ("pay < $20 and > $10", "pay < $20 and > $10"),
+    ],
+)
+def test_no_tag_survives_stripping(html, expected):
+    assert html_to_text(html) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It\x92s a wrap", "It\u2019s a wrap"),
+        ("\x93Union\x94 show \x96 LA", "\u201cUnion\u201d show \u2013 LA"),
+        ("Mon\x97Fri", "Mon\u2014Fri"),
+        ("Kit fee \x80 50", "Kit fee \u20ac 50"),
+        ("More to come\x85", "More to come\u2026"),
+        ("Gaffer\x81\x8d\x8f\x90\x9d", "Gaffer"),
+        ("\x80", "\u20ac"),
+    ],
+)
+def test_c1_controls_are_read_as_windows_1252(text, expected):
+    assert html_to_text(text) == expected
+    assert clean_lines(text) == expected

@@ -1,7 +1,9 @@
 """scrapers.offline: which format a saved body is, and the `company` argument for every kind."""
 
 import pytest
+from scrapy.utils.test import get_crawler
 
+from scrapers import offline
 from scrapers.offline import SPIDERS, guess_kind, parse_saved
 from tests.scrapers.ats_site import FIXTURES
 
@@ -65,3 +67,59 @@ def test_company_beats_the_name_guessed_from_the_url():
     assert {p["company"] for p in guessed} == {"Wrapbook"}
     assert {p["company"] for p in named} == {"Wrapbook, Inc."}
     assert [p["source"] for p in named] == ["ashby:saved"] * 4
+
+
+ASHBY_API = "https://api.ashbyhq.com/posting-api/job-board/wrapbook?includeCompensation=true"
+LEVER_API = "https://api.lever.co/v0/postings/skydance?mode=json"
+
+
+def _without_scrape_time(postings):
+    return [{**p, "scraped_at": None} for p in postings]
+
+
+def test_repeated_parses_give_the_same_postings_and_drops():
+    body = (FIXTURES / "ashby/wrapbook-jobs.json").read_bytes()
+    first = parse_saved(body, url=ASHBY_API)
+    second = parse_saved(body, url=ASHBY_API)
+    assert _without_scrape_time(first[0]) == _without_scrape_time(second[0])
+    assert first[1] == second[1] == [f"unlisted: {ASHBY_API}"]
+
+
+def test_drops_of_one_parse_do_not_leak_into_the_next():
+    parse_saved((FIXTURES / "ashby/wrapbook-jobs.json").read_bytes(), url=ASHBY_API)
+    gone = "https://api.lever.co/v0/postings/gone?mode=json"
+    assert parse_saved((FIXTURES / "lever/not-found.json").read_bytes(), url=gone)[1] == [
+        f"api_error: {gone}"
+    ]
+    postings, dropped = parse_saved(
+        (FIXTURES / "lever/skydance-postings-0.json").read_bytes(), url=LEVER_API
+    )
+    assert postings and dropped == []
+
+
+def test_arguments_of_one_parse_do_not_leak_into_the_next():
+    body = (FIXTURES / "ashby/wrapbook-jobs.json").read_bytes()
+    named, _ = parse_saved(body, url=ASHBY_API, source="ashby:first", company="Wrapbook, Inc.")
+    guessed, _ = parse_saved(body, url=ASHBY_API)
+    assert {(p["source"], p["company"]) for p in named} == {("ashby:first", "Wrapbook, Inc.")}
+    assert {(p["source"], p["company"]) for p in guessed} == {("ashby:saved", "Wrapbook")}
+
+
+def test_one_crawler_per_kind_however_many_parses(monkeypatch):
+    built = []
+
+    def counting_get_crawler(*args, **kwargs):
+        built.append(args[0].name)
+        return get_crawler(*args, **kwargs)
+
+    monkeypatch.setattr(offline, "get_crawler", counting_get_crawler)
+    offline._crawler.cache_clear()
+    greenhouse = (FIXTURES / "greenhouse/a24-jobs.json").read_bytes()
+    ashby = (FIXTURES / "ashby/wrapbook-jobs.json").read_bytes()
+    try:
+        for _ in range(3):
+            parse_saved(greenhouse, url="https://boards-api.greenhouse.io/v1/boards/a24/jobs")
+            parse_saved(ashby, url=ASHBY_API)
+    finally:
+        offline._crawler.cache_clear()
+    assert sorted(built) == ["ashby", "greenhouse"]
