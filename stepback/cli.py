@@ -87,9 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("export", cmd_export, "Write every warehouse table and view as Parquet files.")
     sub.add_argument("--parquet", required=True, type=Path, metavar="DIR",
                      help="folder to write <name>.parquet files into (created if missing)")
-    sub = command("demo", cmd_demo, "Run the whole pipeline through Airflow on the demo board.")
-    sub.add_argument("--keep-running", action="store_true", help=argparse.SUPPRESS)
-    sub = command("airflow", cmd_airflow, "Start local Airflow with the demo board; keep running.")
+    command("demo", cmd_demo, "Run the whole pipeline through Airflow on the demo board.")
+    command("airflow", cmd_airflow, "Start local Airflow with the demo board; keep running.")
     return parser
 
 
