@@ -6,6 +6,7 @@ name guessed from the board's URL; a name the API gives wins over both.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -46,6 +47,35 @@ class JsonApiSpider(PostingSpider):
         except ValueError as error:
             self.drop("broken_json", response, str(error))
             return None
+
+    def listings(
+        self,
+        data: Any,
+        response: Response,
+        key: str,
+        missing: str,
+        is_listing: Callable[[Any], bool],
+    ) -> list[dict[str, Any]]:
+        """The list under `key`: counts `missing` when there is none, `not_a_job` per bad item."""
+        items = data.get(key) if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            if data is not None:
+                self.drop(missing, response)
+            return []
+        listings = []
+        for item in items:
+            if isinstance(item, dict) and is_listing(item):
+                listings.append(item)
+            else:
+                self.drop("not_a_job", response)
+        return listings
+
+    def skip_if_known(self, source_id: str | None, listed: Any, detail_url: str) -> bool:
+        """With `-a known=FILE`: skip the detail request of a landed, unchanged posting."""
+        if not self.known.unchanged(source_id=source_id, url=None, listed=listed):
+            return False
+        self.skip_known(detail_url)
+        return True
 
     def company_name(self, own: Any = None, slug: str | None = None) -> str | None:
         return clean_text(own) or self.company_arg or company_from_slug(slug)

@@ -58,26 +58,14 @@ class SmartRecruitersSpider(JsonApiSpider):
 
     def is_known(self, listing: dict[str, Any], list_url: str) -> bool:
         """With `-a known=FILE`: the posting is landed and its releasedDate is no later."""
-        source_id = text_id(listing.get("id"))
-        if not self.known.unchanged(source_id=source_id, url=None,
-                                    listed=listing.get("releasedDate")):
-            return False
-        self.skip_known(detail_url(listing, list_url))
-        return True
+        return self.skip_if_known(
+            text_id(listing.get("id")), listing.get("releasedDate"), detail_url(listing, list_url)
+        )
 
     def listings_in(self, data: Any, response: Response) -> list[dict[str, Any]]:
-        content = data.get("content") if isinstance(data, dict) else None
-        if not isinstance(content, list):
-            if data is not None:
-                self.drop("no_content", response)
-            return []
-        listings = []
-        for item in content:
-            if isinstance(item, dict) and text_id(item.get("id")):
-                listings.append(item)
-            else:
-                self.drop("not_a_job", response)
-        return listings
+        return self.listings(
+            data, response, "content", "no_content", lambda item: bool(text_id(item.get("id")))
+        )
 
     def next_page(
         self, response: Response, data: dict[str, Any], count: int, page: int

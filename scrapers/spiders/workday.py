@@ -125,25 +125,10 @@ class WorkdaySpider(JsonApiSpider):
         """With `-a known=FILE`: landed, and the day `postedOn` names is no later than known."""
         path = listing["externalPath"]
         listed = relative_date(listing.get("postedOn"), self.scraped_at)
-        if not self.known.unchanged(source_id=workday_id(path), url=None, listed=listed):
-            return False
-        self.skip_known(site.detail_url(path))
-        return True
+        return self.skip_if_known(workday_id(path), listed, site.detail_url(path))
 
     def listings_in(self, data: Any, response: Response) -> list[dict[str, Any]]:
-        postings = data.get("jobPostings") if isinstance(data, dict) else None
-        if not isinstance(postings, list):
-            if data is not None:
-                self.drop("no_job_postings", response)
-            return []
-        listings = []
-        for item in postings:
-            path = item.get("externalPath") if isinstance(item, dict) else None
-            if isinstance(path, str) and path.startswith("/"):
-                listings.append(item)
-            else:
-                self.drop("not_a_job", response)
-        return listings
+        return self.listings(data, response, "jobPostings", "no_job_postings", _has_path)
 
     def next_page(
         self, url: str, offset: int, total: int, count: int, page: int
@@ -249,3 +234,8 @@ def _place(name: str, country: Any) -> str | None:
 def _first(values: Any) -> Any:
     items = as_list(values)
     return items[0] if items else None
+
+
+def _has_path(item: dict[str, Any]) -> bool:
+    path = item.get("externalPath")
+    return isinstance(path, str) and path.startswith("/")
