@@ -240,13 +240,15 @@ def load_file(
 
     con.execute("BEGIN TRANSACTION")
     try:
-        con.register("batch", batch)
-        result.inserted, result.updated, result.unchanged = con.execute(COUNT_CHANGES).fetchone()
-        con.execute(UPSERT)
-        regroup(con, "SELECT DISTINCT block_key FROM batch")
-        if not batch.empty and is_complete_crawl(path):
-            result.closed += count_missing(con, result.source, close_after_missed, now)
-        con.unregister("batch")
+        if not batch.empty:
+            con.register("batch", batch)
+            counts = con.execute(COUNT_CHANGES).fetchone()
+            result.inserted, result.updated, result.unchanged = counts
+            con.execute(UPSERT)
+            regroup(con, "SELECT DISTINCT block_key FROM batch")
+            if is_complete_crawl(path):
+                result.closed += count_missing(con, result.source, close_after_missed, now)
+            con.unregister("batch")
         result.closed += close_expired(con, now)
         _insert_observations(con, valid_lines, name, now)
         _insert_quarantine(con, name, bad, now)

@@ -218,3 +218,16 @@ def test_near_misses_stay_two_jobs_and_regrouping_is_idempotent(
     with warehouse.writer() as con:
         assert loading.regroup(con, "SELECT DISTINCT block_key FROM postings") == 0
     assert rows(warehouse, "SELECT source_id, job_key FROM postings ORDER BY 1") == before
+
+
+def test_an_empty_landing_file_loads_as_nothing_new(warehouse: Warehouse, tmp_path: Path):
+    """An incremental crawl that found only known postings lands an empty file."""
+    landing = tmp_path / "landing"
+    write_landing(landing / "jsonld_test", "run1.jsonl", [posting(source_id="1")])
+    load_pending(warehouse, landing)
+    (landing / "jsonld_test" / "run2.jsonl").write_text("", "utf-8")
+    finished_crawl(landing / "jsonld_test" / "run2.jsonl", **{"incremental/skipped_known": 1})
+    results = load_pending(warehouse, landing)
+    assert [(r.skipped, r.lines_read, r.inserted) for r in results] == [(True, 0, 0),
+                                                                       (False, 0, 0)]
+    assert rows(warehouse, "SELECT missed_crawls, closed_at FROM postings") == [(0, None)]
