@@ -31,6 +31,7 @@ TRY_QUERIES = (
 class Timer:
     def __init__(self) -> None:
         self.start = time.monotonic()
+        self.wall = time.time()
         self.marks: list[tuple[str, float]] = []
         self.last = self.start
 
@@ -165,10 +166,12 @@ def print_summary(settings: Settings, runs: list[DagRun], timer: Timer) -> None:
             "SELECT s.email, count(o.job_key) FROM subscribers s "
             "LEFT JOIN opportunities o ON o.subscriber_email = s.email GROUP BY ALL ORDER BY 1"
         ).fetchall()
-    crawled = sum(_count_lines(path) for path in settings.landing_dir.glob("*/*.jsonl"))
+    landed = [p for p in settings.landing_dir.glob("*/*.jsonl") if p.stat().st_mtime >= timer.wall]
+    crawled = sum(_count_lines(path) for path in landed)
     by_kind = Counter(f"{r.dag_id} {r.run_type} {r.state}" for r in runs)
     print("\nstepback demo: summary")
-    print(f"  postings crawled:     {crawled} (landing files under {settings.landing_dir})")
+    print(f"  postings crawled:     {crawled} in {len(landed)} landing files this run "
+          f"(under {settings.landing_dir}; a crawl skips postings it already has)")
     print(f"  postings loaded:      {loaded} rows, {jobs} distinct jobs")
     print(f"  quarantined:          {quarantined}")
     for email, count in flagged:
