@@ -24,6 +24,7 @@ from scrapy.utils.test import get_crawler
 
 from tests.local_http import QuietHandler, serve, stop, url_of
 from tests.scrapers.ats_site import AtsSite
+from tests.scrapers.scripted_site import Crawl as CrawlRun
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = REPO_ROOT / "tests" / "fixtures" / "scrapers"
@@ -109,17 +110,6 @@ class FixtureSite:
     def stop(self) -> None:
         assert self.server is not None
         stop(self.server)
-
-
-@dataclass
-class CrawlRun:
-    returncode: int
-    items: list[dict[str, Any]]
-    stats: dict[str, int]
-    log: str
-
-    def by_id(self) -> dict[str, dict[str, Any]]:
-        return {item["source_id"]: item for item in self.items}
 
 
 @pytest.fixture
