@@ -48,6 +48,13 @@ class JsonApiSpider(PostingSpider):
             self.drop("broken_json", response, str(error))
             return None
 
+    def load_detail(self, response: Response) -> Any:
+        """A detail response's JSON; None after counting `gone` (404) or a decoding drop."""
+        if response.status == 404:
+            self.drop("gone", response)
+            return None
+        return self.load_json(response)
+
     def listings(
         self,
         data: Any,

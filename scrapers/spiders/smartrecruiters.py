@@ -83,10 +83,7 @@ class SmartRecruitersSpider(JsonApiSpider):
     def parse_detail(
         self, response: Response, listing: dict[str, Any] | None = None
     ) -> Iterator[PostingFields]:
-        if response.status == 404:
-            self.drop("gone", response)
-            return
-        detail = self.load_json(response)
+        detail = self.load_detail(response)
         if not isinstance(detail, dict) or not (detail.get("jobAd") or detail.get("name")):
             if detail is not None:
                 self.drop("not_a_posting", response)

@@ -141,10 +141,7 @@ class WorkdaySpider(JsonApiSpider):
     def parse_detail(
         self, response: Response, listing: dict[str, Any] | None = None
     ) -> Iterator[PostingFields]:
-        if response.status == 404:
-            self.drop("gone", response)
-            return
-        data = self.load_json(response)
+        data = self.load_detail(response)
         info = as_dict(data).get("jobPostingInfo")
         if not isinstance(info, dict):
             if data is not None:
