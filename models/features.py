@@ -132,7 +132,7 @@ def _relation(seeker: Seeker, posting: TitleMatch | None) -> str:
     if posting.track in seeker.tracks:
         return "same"
     ladders = default_ladders()
-    if any(ladders.adjacent(posting.track, t) for t in seeker.tracks):
+    if any(ladders.adjacent(t, posting.track) for t in seeker.tracks):
         return "adjacent"
     return "other"
 
@@ -155,8 +155,9 @@ def pair_features(posting: Posting, profile: Profile) -> PairFeatures:
     title, company = _field(posting, "title"), _field(posting, "company")
     production, description = _field(posting, "production"), _field(posting, "description")
 
-    context = " ; ".join((production, company, description[:CONTEXT_CHARS]))
-    match = default_ladders().parse_title(title, context)
+    match = default_ladders().parse_title(
+        title, description[:CONTEXT_CHARS], headline=f"{production} ; {company}"
+    )
     relation = _relation(seeker, match)
     level_gap = None
     if match and not match.off_track and seeker.match and relation != "unknown":

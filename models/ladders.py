@@ -6,7 +6,7 @@ import functools
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -64,21 +64,23 @@ class Ladders:
     def track(self, track_id: str) -> Track:
         return self.tracks[track_id]
 
-    def adjacent(self, a: str, b: str) -> bool:
-        return b in self.tracks[a].adjacent
+    def adjacent(self, seeker_track: str, posting_track: str) -> bool:
+        """A seeker on `seeker_track` may step back onto `posting_track` (directed)."""
+        return posting_track in self.tracks[seeker_track].adjacent
 
     def tracks_for_departments(self, departments: Iterable[str]) -> set[str]:
         """Tracks a profile's departments name, matched as whole normalised phrases."""
         wanted = {tokens(d) for d in departments}
         return {t.id for t in self.tracks.values() if wanted.intersection(t.departments)}
 
-    def parse_title(self, title: str, context: str | Iterable[str] = ()) -> TitleMatch | None:
+    def parse_title(
+        self, title: str, context: str | Iterable[str] = (), headline: str | Iterable[str] = ()
+    ) -> TitleMatch | None:
         words = tokens(title)
         hits = self._hits(words)
         if not hits:
             return None
-        context_words = tokens(context if isinstance(context, str) else " ; ".join(context))
-        best = self._choose(hits, words, context_words)
+        best = self._choose(hits, words, _words(headline), _words(context))
         rank = best.variant.rank + _modifier(words, best)
         track = self.tracks[best.variant.track]
         return TitleMatch(
@@ -97,7 +99,13 @@ class Ladders:
                     hits.append(_Hit(variant, start))
         return hits
 
-    def _choose(self, hits: list[_Hit], words: tuple[str, ...], context: tuple[str, ...]) -> _Hit:
+    def _choose(
+        self,
+        hits: list[_Hit],
+        words: tuple[str, ...],
+        headline: tuple[str, ...],
+        context: tuple[str, ...],
+    ) -> _Hit:
         on = [h for h in hits if not self.tracks[h.variant.track].off_track]
         off = [h for h in hits if self.tracks[h.variant.track].off_track]
         if off and (not on or all(h.variant.weak for h in on)):
@@ -112,11 +120,18 @@ class Ladders:
         def preference(hit: _Hit) -> tuple[int, int]:
             phrases = self.tracks[hit.variant.track].context
             score = sum(
-                3 * contains_phrase(words, p) + contains_phrase(context, p) for p in phrases
+                3 * contains_phrase(words, p)
+                + 2 * contains_phrase(headline, p)
+                + contains_phrase(context, p)
+                for p in phrases
             )
             return (-score, hit.variant.order)
 
         return min(tied, key=preference)
+
+
+def _words(text: str | Iterable[str]) -> tuple[str, ...]:
+    return tokens(text if isinstance(text, str) else " ; ".join(text))
 
 
 def _modifier(words: tuple[str, ...], hit: _Hit) -> int:
@@ -139,13 +154,12 @@ def _read_tracks(raw: dict[str, Any]) -> dict[str, Track]:
             context=tuple(tokens(c) for c in spec.get("context", [])),
             adjacent=frozenset(spec.get("adjacent", [])),
         )
-    # Adjacency is symmetric whichever side the file lists it on.
-    for track in list(tracks.values()):
+    # Adjacency is directed (see the file): an office PA is a door for a live-events producer,
+    # a logger is not one for a production coordinator.
+    for track in tracks.values():
         for other in track.adjacent:
             if other not in tracks:
                 raise ValueError(f"ladders: track {track.id!r} is adjacent to unknown {other!r}")
-            peer = tracks[other]
-            tracks[other] = replace(peer, adjacent=peer.adjacent | {track.id})
     return tracks
 
 
@@ -181,10 +195,13 @@ def default_ladders() -> Ladders:
     return Ladders(tomllib.loads(text))
 
 
-def parse_title(title: str, context: str | Iterable[str] = ()) -> TitleMatch | None:
+def parse_title(
+    title: str, context: str | Iterable[str] = (), headline: str | Iterable[str] = ()
+) -> TitleMatch | None:
     """The ladder track, rung and canonical title of a job title; None when no ladder knows it.
 
-    `context` (a profile's departments, or a posting's production and description) decides
-    between tracks that share a title, e.g. the scripted-TV "Producer" trap.
+    `context` (a profile's departments, or a posting's description) and `headline` (a posting's
+    production and company, which count double) decide between tracks that share a title,
+    e.g. the scripted-TV "Producer" trap, or a PA at "NBC News" whose description says "live".
     """
-    return default_ladders().parse_title(title, context)
+    return default_ladders().parse_title(title, context, headline)

@@ -37,6 +37,16 @@ def test_same_and_adjacent_tracks() -> None:
     assert writers.relation == "other" and not writers.gate
 
 
+def test_whose_ladder_a_job_is_on_depends_on_the_seeker() -> None:
+    coordinator = {"title": "Production Coordinator", "departments": ["scripted", "production"]}
+    set_pa = job("Set PA", "Marvel Studios", "Untitled Marvel Studios Feature")
+    logger = job("Logger", "Kinetic Content", "Love Is Blind")
+    assert pair_features(set_pa, coordinator).relation == "adjacent"
+    assert pair_features(set_pa, AP_PROFILE).relation == "other"
+    assert pair_features(logger, AP_PROFILE).relation == "same"
+    assert pair_features(logger, coordinator).relation == "other"
+
+
 def test_student_film_counts_against_prestige() -> None:
     f = pair_features(
         job(
@@ -91,7 +101,7 @@ def test_assistant_to_showrunner_gets_the_wider_window() -> None:
 
 
 def test_featurizer_accepts_pairs_and_dataframes() -> None:
-    pairs = [(job("Set PA", "Marvel Studios"), AP_PROFILE), (job("EP", "ABC"), AP_PROFILE)]
+    pairs = [(job("Office PA", "Marvel Studios"), AP_PROFILE), (job("EP", "ABC"), AP_PROFILE)]
     from_list = PairFeaturizer().fit_transform(pairs)
     frame = pd.DataFrame({"posting": [p for p, _ in pairs], "profile": [q for _, q in pairs]})
     from_frame = PairFeaturizer().transform(frame)

@@ -111,9 +111,34 @@ def test_ladder_data_is_dated_and_consistent() -> None:
     ladders = default_ladders()
     assert ladders.updated.startswith("20")
     for track in ladders.tracks.values():
-        for other in track.adjacent:
-            assert track.id in ladders.tracks[other].adjacent
+        assert track.id not in track.adjacent
+        assert all(other in ladders.tracks for other in track.adjacent)
     assert ladders.tracks_for_departments(["Unscripted", "live events"]) == {
         "producing_unscripted",
         "live_events",
     }
+
+
+def test_adjacency_is_directed_and_narrow() -> None:
+    ladders = default_ladders()
+    # the office PA is a door for an unscripted or live producer, a logger is none for a POC
+    assert ladders.adjacent("producing_unscripted", "production_office")
+    assert ladders.adjacent("live_events", "production_office")
+    assert not ladders.adjacent("production_office", "producing_unscripted")
+    assert not ladders.adjacent("production_office", "live_events")
+    assert not ladders.adjacent("producing_unscripted", "writers_room")
+    assert not ladders.adjacent("news", "production_office")
+    assert all(
+        ladders.adjacent(t.id, "executive_assistants")
+        for t in ladders.tracks.values()
+        if not t.off_track and t.id not in ("executive_assistants", "crafts")
+    )
+
+
+def test_company_and_production_choose_the_track_before_the_description() -> None:
+    today = parse_title(
+        "Production Assistant – TODAY", "Live from Studio 1A.", headline="TODAY ; NBC News"
+    )
+    assert today is not None and today.track == "news"
+    camera = parse_title("1st Assistant Camera – MFA Thesis Short")
+    assert camera is not None and camera.track == "crafts"
