@@ -1,7 +1,9 @@
-"""Versioned model store: `<models_dir>/<version>/model.skops` + `metrics.json`, and `current`.
+"""Versioned model store: `<models_dir>/<version>/` holds `model.skops`, `metrics.json`,
+`report.json` and `report.md`; the file `current` names the version in use.
 
 Models are saved with skops, never pickle. Before loading, the file's types are audited with
-`skops.io.get_untrusted_types` against TRUSTED_TYPES; anything else is refused.
+`skops.io.get_untrusted_types` against TRUSTED_TYPES; anything else is refused. Every trained
+version is kept; it becomes current only when it beats the current one on the same test split.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import json
 import os
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,10 +22,13 @@ import skops.io as sio
 from filelock import FileLock
 from sklearn.pipeline import Pipeline
 
-from models.training import TrainedModel, train
+from models.report import beats, render_markdown
+from models.training import THRESHOLD, TrainedModel, measure_model, train
 
 MODEL_FILE = "model.skops"
 METRICS_FILE = "metrics.json"
+REPORT_JSON = "report.json"
+REPORT_MD = "report.md"
 CURRENT_FILE = "current"
 LOCK_FILE = ".lock"
 
@@ -60,8 +65,14 @@ def _new_version(models_dir: Path) -> str:
     return version
 
 
-def save(model: TrainedModel, models_dir: str | Path, version: str | None = None) -> Path:
-    """Write a new version and point `current` at it; returns the version directory."""
+def save(
+    model: TrainedModel,
+    models_dir: str | Path,
+    version: str | None = None,
+    *,
+    make_current: bool = True,
+) -> Path:
+    """Write a new version (and its report, when it has one); returns the version directory."""
     root = Path(models_dir)
     root.mkdir(parents=True, exist_ok=True)
     version = version or _new_version(root)
@@ -69,9 +80,16 @@ def save(model: TrainedModel, models_dir: str | Path, version: str | None = None
     target.mkdir()
     with _quiet_module_scan():
         sio.dump(model.pipeline, target / MODEL_FILE)
-    metrics = {**model.metrics, "version": version, "saved_at": datetime.now(UTC).isoformat()}
+    saved_at = datetime.now(UTC).isoformat()
+    metrics = {**model.metrics, "version": version, "saved_at": saved_at}
     _atomic_write(target / METRICS_FILE, json.dumps(metrics, indent=2, sort_keys=True) + "\n")
-    _atomic_write(root / CURRENT_FILE, version + "\n")
+    if model.report:
+        report = {**model.report, "version": version, "saved_at": saved_at}
+        _atomic_write(target / REPORT_JSON, json.dumps(report, indent=2) + "\n")
+        _atomic_write(target / REPORT_MD, render_markdown(report))
+        model.report = report
+    if make_current:
+        _atomic_write(root / CURRENT_FILE, version + "\n")
     model.version = version
     model.metrics = metrics
     return target
@@ -131,12 +149,47 @@ def _lock(root: Path) -> FileLock:
     return FileLock(str(root / LOCK_FILE))
 
 
-def train_and_save(models_dir: str | Path, labelled_path: str | Path | None = None) -> TrainedModel:
-    """Train on the labelled set and make the result the current version."""
+def promotion(root: Path, model: TrainedModel, threshold: float) -> tuple[bool, str, dict | None]:
+    """Should `model` replace the current version? (yes/no, why, the current one's figures)."""
+    version = current_version(root)
+    if version is None:
+        return True, "no current model", None
+    try:
+        current = load(root, version)
+    except ModelStoreError as exc:
+        return True, f"current model {version} cannot be loaded ({exc})", None
+    if model.held_out is None:
+        return True, "no test split to compare on", None
+    if current.metrics.get("split") != model.metrics.get("split"):
+        return True, f"current model {version} was measured on another test split", None
+    figures = measure_model(current.pipeline, model.held_out, threshold)
+    better, why = beats(model.report.get("model", model.metrics), figures)
+    return better, f"{why} of current {version}", {"version": version, "metrics": figures}
+
+
+def train_and_save(
+    models_dir: str | Path,
+    labelled_path: str | Path | None = None,
+    *,
+    extra: Sequence[Mapping[str, object]] = (),
+    threshold: float = THRESHOLD,
+) -> TrainedModel:
+    """Train, compare with the current version on the same test split, keep the new version,
+    and make it current only if it beats the current one. `metrics["promoted"]` says which."""
     root = Path(models_dir)
     with _lock(root):
-        model = train(labelled_path)
-        save(model, root)
+        model = train(labelled_path, extra=extra, threshold=threshold)
+        promoted, why, current = promotion(root, model, threshold)
+        previous = current_version(root)
+        decision = (
+            f"promoted: becomes current ({why})"
+            if promoted
+            else f"not promoted: {previous} stays current ({why})"
+        )
+        model.metrics |= {"promoted": promoted, "decision": decision}
+        if model.report:
+            model.report |= {"promoted": promoted, "decision": decision, "current": current}
+        save(model, root, make_current=promoted)
         return model
 
 

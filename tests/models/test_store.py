@@ -7,10 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import skops.io as sio
+from sklearn.compose import ColumnTransformer
+from sklearn.dummy import DummyClassifier
+from sklearn.feature_extraction import DictVectorizer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from models import store
+from models.features import PairFeaturizer
 from models.training import TrainedModel, load_labelled
 
 
@@ -72,13 +76,65 @@ def test_load_or_train_trains_once(
     assert first.version == second.version is not None
 
 
-def test_train_and_save_makes_a_new_current_version(
+def _prior_only(trained: TrainedModel) -> Pipeline:
+    """A weak current model: the base rate for every pair (plain scikit-learn parts)."""
+    rows = load_labelled()
+    pipeline = Pipeline(
+        [
+            ("pairs", PairFeaturizer()),
+            ("columns", ColumnTransformer([("structured", DictVectorizer(), "structured")])),
+            ("classifier", DummyClassifier(strategy="prior")),
+        ]
+    )
+    return pipeline.fit([(r["posting"], r["profile"]) for r in rows], [r["label"] for r in rows])
+
+
+def _retrain_as(monkeypatch: pytest.MonkeyPatch, trained: TrainedModel) -> None:
+    def fake_train(labelled_path: object = None, **_: object) -> TrainedModel:
+        return TrainedModel(
+            trained.pipeline, dict(trained.metrics), report=dict(trained.report),
+            held_out=trained.held_out,
+        )
+
+    monkeypatch.setattr(store, "train", fake_train)
+
+
+def test_a_better_model_becomes_current(
     tmp_path: Path, trained: TrainedModel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store, "train", lambda labelled_path=None: TrainedModel(trained.pipeline))
+    weak = TrainedModel(_prior_only(trained), {"split": trained.metrics["split"]})
+    store.save(weak, tmp_path, version="weak")
+    _retrain_as(monkeypatch, trained)
+    model = store.train_and_save(tmp_path)
+    assert model.metrics["promoted"] is True
+    assert store.current_version(tmp_path) == model.version
+    assert model.metrics["decision"].startswith("promoted: becomes current (PR-AUC")
+    report = json.loads((tmp_path / str(model.version) / store.REPORT_JSON).read_text())
+    assert report["current"]["version"] == "weak"
+    assert report["current"]["metrics"]["pr_auc"] < report["model"]["pr_auc"]
+    markdown = (tmp_path / str(model.version) / store.REPORT_MD).read_text()
+    assert "current (weak)" in markdown and "rules only" in markdown
+
+
+def test_a_model_that_does_not_beat_current_is_kept_but_not_current(
+    tmp_path: Path, trained: TrainedModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _retrain_as(monkeypatch, trained)
     first = store.train_and_save(tmp_path)
     second = store.train_and_save(tmp_path)
-    assert first.version != second.version
-    assert store.current_version(tmp_path) == second.version
-    saved = json.loads((tmp_path / str(second.version) / store.METRICS_FILE).read_text())
-    assert saved["version"] == second.version
+    assert first.metrics["promoted"] and first.metrics["decision"].endswith("(no current model)")
+    assert second.metrics["promoted"] is False
+    assert second.metrics["decision"].startswith(f"not promoted: {first.version} stays current")
+    assert store.current_version(tmp_path) == first.version
+    kept = json.loads((tmp_path / str(second.version) / store.METRICS_FILE).read_text())
+    assert kept["version"] == second.version and kept["promoted"] is False
+
+
+def test_a_current_model_from_another_split_is_replaced(
+    tmp_path: Path, trained: TrainedModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.save(TrainedModel(trained.pipeline, {"split": "GroupShuffleSplit"}), tmp_path, "old")
+    _retrain_as(monkeypatch, trained)
+    model = store.train_and_save(tmp_path)
+    assert model.metrics["promoted"] and "another test split" in model.metrics["decision"]
+    assert store.current_version(tmp_path) == model.version
