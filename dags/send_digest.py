@@ -1,8 +1,11 @@
 """Send each subscriber the step-back jobs flagged for them since their last digest.
 
-Runs daily at the time and timezone in stepback.toml (`[digest]`). Sends through the Airflow
-connection `smtp_default` when it exists, else through STEPBACK_SMTP_URL, else writes `.eml`
-and `.html` files to the outbox. A job is never sent to the same subscriber twice.
+Runs every quarter hour in the `[digest]` timezone of stepback.toml; each scheduled run sends
+only to subscribers whose own send time (their profile's, else `[digest] time`) has passed
+where they live and who have not had today's digest. A manual run sends to everyone not yet
+served today. Sends through the Airflow connection `smtp_default` (the SMTP provider's hook)
+when it exists, else through STEPBACK_SMTP_URL, else writes `.eml` and `.html` files to the
+outbox. A job is never sent to the same subscriber twice; a failed send is retried next run.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ DIGEST = load_settings().file.digest
 
 with DAG(
     dag_id="send_digest",
-    schedule=cron(DIGEST.cron, DIGEST.timezone),
+    schedule=cron("*/15 * * * *", DIGEST.timezone),
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
@@ -26,16 +29,18 @@ with DAG(
 
     @task(pool=WAREHOUSE_POOL)
     def send() -> dict:
-        from airflow.sdk import Connection
+        from airflow.sdk import Connection, get_current_context
         from airflow.sdk.exceptions import AirflowNotFoundException
 
-        from stepback.digest import smtp_settings_from_airflow_connection
+        from stepback.digest.airflow_smtp import AirflowSmtp
         from stepback.pipeline import digest_step
 
         try:
-            smtp = smtp_settings_from_airflow_connection(Connection.get("smtp_default"))
+            Connection.get("smtp_default")
+            smtp = AirflowSmtp("smtp_default")
         except AirflowNotFoundException:
             smtp = None
-        return digest_step(load_settings(), smtp=smtp)
+        scheduled = get_current_context()["dag_run"].run_type == "scheduled"
+        return digest_step(load_settings(), smtp=smtp, due_only=scheduled)
 
     send()

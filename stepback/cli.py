@@ -76,11 +76,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--profile", required=True, type=Path, help="profile TOML file")
     sub.add_argument("postings", nargs="?", type=Path, help="JSON-lines file (default: stdin)")
     sub = command("digest", cmd_digest, "Build today's digests: send via SMTP or write to outbox.")
-    sub.add_argument("--date", help="digest date, YYYY-MM-DD (default: today in digest timezone)")
+    sub.add_argument("--date", help="digest date, YYYY-MM-DD (default: each subscriber's today)")
+    sub.add_argument("--send", action="store_true",
+                     help="send through STEPBACK_SMTP_URL; fail if it is not set")
+    sub.add_argument("--due", action="store_true",
+                     help="only subscribers whose send time has come (what the DAG does)")
+    sub.add_argument("--preview", metavar="EMAIL",
+                     help="write one subscriber's next digest as HTML and text; send nothing")
     command("train", cmd_train, "Train the classifier on the labelled set; store a new version.")
     sub = command("subscribe", cmd_subscribe, "Add or update a subscriber from a profile file.")
     sub.add_argument("profile", type=Path)
     command("subscribers", cmd_subscribers, "List subscribers.")
+    sub = command("unsubscribe", cmd_unsubscribe, "Remove a subscriber (their history stays).")
+    sub.add_argument("email")
+    sub = command("serve", cmd_serve,
+                  "Serve the digest's feedback and unsubscribe links over HTTP; keep running.")
+    sub.add_argument("--host", help="address to bind (default: [digest] serve_host, 127.0.0.1)")
+    sub.add_argument("--port", type=int, help="port (default: [digest] serve_port)")
     sub = command("sql", cmd_sql, "Run a read-only SQL query against the warehouse.")
     sub.add_argument("query", help="SQL text, or @file.sql")
     sub.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -185,8 +197,18 @@ def cmd_digest(args: argparse.Namespace) -> int:
 
     from stepback.pipeline import digest_step
 
+    config = settings()
+    if args.preview:
+        from stepback.digesting import preview_digest
+        from stepback.pipeline import warehouse_for
+
+        html, text = preview_digest(warehouse_for(config), config, args.preview)
+        print(f"{html}\n{text}")
+        return 0
+    if args.send and not config.smtp_url:
+        raise ValueError("--send needs STEPBACK_SMTP_URL, e.g. smtp://user:pass@host:587")
     day = date.fromisoformat(args.date) if args.date else None
-    summary = digest_step(settings(), digest_date=day)
+    summary = digest_step(config, digest_date=day, due_only=args.due)
     print_json(summary)
     return 1 if summary["failed"] else 0
 
@@ -215,10 +237,43 @@ def cmd_subscribers(args: argparse.Namespace) -> int:
     from stepback.pipeline import warehouse_for
     from stepback.subscribers import subscribers
 
-    with warehouse_for(settings()).reader() as con:
+    config = settings()
+    default = config.file.digest
+    with warehouse_for(config).reader() as con:
         for profile in subscribers(con):
+            when = f"{profile.send_time or default.time} {profile.timezone or default.timezone}"
             print(f"{profile.email}\t{profile.name}\t{profile.title}\t"
-                  + ", ".join(profile.departments))
+                  + ", ".join(profile.departments) + f"\t{when}")
+    return 0
+
+
+def cmd_unsubscribe(args: argparse.Namespace) -> int:
+    from stepback.pipeline import warehouse_for
+    from stepback.subscribers import unsubscribe
+
+    with warehouse_for(settings()).writer() as con:
+        if not unsubscribe(con, args.email):
+            raise ValueError(f"no subscriber {args.email.strip()}")
+    print(f"unsubscribed {args.email.strip()}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from stepback.digest.signing import Signer, load_secret
+    from stepback.link_server import LinkServer
+    from stepback.pipeline import warehouse_for
+
+    config = settings()
+    digest = config.file.digest
+    host = args.host or digest.serve_host
+    port = digest.serve_port if args.port is None else args.port
+    server = LinkServer((host, port), warehouse_for(config), Signer(load_secret(config.data_dir)))
+    print(f"serving digest links on {server.url} (links in emails point at "
+          f"{digest.links_url}); Ctrl-C stops", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
     return 0
 
 

@@ -7,7 +7,8 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
@@ -20,6 +21,7 @@ WAREHOUSE_POOL = "duckdb"
 
 
 M = TypeVar("M", bound=BaseModel)
+PayUnit = Literal["hour", "day", "week", "month", "year"]
 
 
 class ConfigError(ValueError):
@@ -94,18 +96,45 @@ class ClassifierConfig(BaseModel):
     threshold: float = Field(default=0.5, ge=0, le=1)
 
 
+def _hh_mm(value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        raise ValueError("digest time must be HH:MM")
+    return value
+
+
+def _known_timezone(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"unknown timezone {value!r}; use an IANA name: Europe/London") from None
+    return value
+
+
 class DigestConfig(BaseModel):
+    """`[digest]`: the default send time and timezone, and where the digest's links point.
+
+    `public_url` is the address of `stepback serve` as a mail client reaches it (feedback and
+    unsubscribe links); unset, it is http://serve_host:serve_port.
+    """
+
     time: str = "07:00"
     timezone: str = "UTC"
     sender: str = "stepback digest <digest@stepback.example>"
     max_items: int = Field(default=15, ge=1, le=100)
+    public_url: HttpUrl | None = None
+    serve_host: str = "127.0.0.1"
+    serve_port: int = Field(default=8766, ge=0, le=65535)
 
-    @field_validator("time")
-    @classmethod
-    def _hh_mm(cls, value: str) -> str:
-        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
-            raise ValueError("digest time must be HH:MM")
-        return value
+    _time = field_validator("time")(_hh_mm)
+    _timezone = field_validator("timezone")(_known_timezone)
+
+    @property
+    def links_url(self) -> str:
+        if self.public_url is not None:
+            return str(self.public_url).rstrip("/")
+        return f"http://{self.serve_host}:{self.serve_port}"
 
     @property
     def cron(self) -> str:
@@ -130,6 +159,15 @@ class Profile(BaseModel):
     remote_ok: bool = True
     exclude: list[str] = []
     max_items: int | None = Field(default=None, ge=1, le=100)
+    # Optional; unset means the [digest] defaults in stepback.toml.
+    send_time: str | None = None
+    timezone: str | None = None
+    nothing_today: bool = False  # send a short "nothing new today" note instead of no email
+    min_pay: float | None = Field(default=None, ge=0)
+    min_pay_unit: PayUnit | None = None  # per what min_pay is; "day" when unset
+
+    _send_time = field_validator("send_time")(_hh_mm)
+    _timezone = field_validator("timezone")(_known_timezone)
 
 
 class FileConfig(BaseModel):

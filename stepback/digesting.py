@@ -4,25 +4,40 @@ Selection and recording hold the warehouse writer lock; sending does not, so a s
 server never blocks loads. A job enters `digest_items` only once its digest was accepted by
 the server (or written to the outbox), so a failed send is retried on the next run and a
 re-run of the same day sends nothing twice.
+
+Each subscriber has a send time and timezone (their profile's, else `[digest]`'s). The
+scheduled DAG runs every quarter hour with `due_only`: a subscriber is sent to once their
+local time has passed their send time, for their local date. A manual run, or an explicit
+date, sends to everyone not yet served that day.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import duckdb
 
-from stepback.config import Profile, Settings
-from stepback.digest import DigestItem, SmtpSettings, Subscriber, deliver, render_digest
+from stepback.config import DigestConfig, Profile, Settings
+from stepback.digest import DigestItem, Subscriber, deliver, render_digest
+from stepback.digest.formatting import one_line
+from stepback.digest.links import DigestLinks
+from stepback.digest.render import digest_filename
+from stepback.digest.signing import Signer, load_secret
+from stepback.digest.smtp import SmtpTarget
 from stepback.subscribers import subscribers
 from stepback.warehouse import Warehouse
 
+log = logging.getLogger(__name__)
 PER_COMPANY_CAP = 2
+# Hours per pay unit, to compare a posting's pay with a subscriber's minimum in another unit.
+HOURS = {"hour": 1.0, "day": 8.0, "week": 40.0, "month": 40.0 * 52 / 12, "year": 2080.0}
 
 CANDIDATES = """
 WITH sent AS (
@@ -62,20 +77,34 @@ ORDER BY opportunities.score DESC, jobs.posted_at DESC NULLS LAST, opportunities
 @dataclass
 class Planned:
     profile: Profile
+    digest_date: date
     rows: list[dict[str, Any]]
     message: EmailMessage | None = None
+    error: str | None = None
 
 
 def digest_today(timezone: str) -> date:
     return datetime.now(ZoneInfo(timezone)).date()
 
 
+def local_now(profile: Profile, config: DigestConfig, now: datetime) -> datetime:
+    return now.astimezone(ZoneInfo(profile.timezone or config.timezone))
+
+
+def is_due(profile: Profile, config: DigestConfig, now: datetime) -> bool:
+    """Has the subscriber's send time passed today, where they are?"""
+    hour, minute = (int(part) for part in (profile.send_time or config.time).split(":"))
+    return local_now(profile, config, now).time() >= time(hour, minute)
+
+
 def wanted(row: dict[str, Any], profile: Profile) -> bool:
-    """The digest filters: location (or remote when the subscriber takes remote), exclude terms."""
+    """The digest filters: exclude terms, minimum pay, location (or remote when taken)."""
     text = " ".join(
         str(row.get(k) or "") for k in ("title", "company", "production", "description")
     ).lower()
     if any(term.lower() in text for term in profile.exclude):
+        return False
+    if not pays_enough(row, profile):
         return False
     if not profile.locations:
         return True
@@ -83,6 +112,23 @@ def wanted(row: dict[str, Any], profile: Profile) -> bool:
         return True
     place = _city(row.get("location"))
     return bool(place) and any(_city(wanted_place) == place for wanted_place in profile.locations)
+
+
+def pays_enough(row: dict[str, Any], profile: Profile) -> bool:
+    """False only when the posting states pay, in a known unit, whose top is under the minimum.
+
+    A posting that lists no pay is kept: most studio boards omit it (add "unpaid" to
+    `exclude` to drop postings that say so).
+    """
+    if profile.min_pay is None:
+        return True
+    amounts = [float(v) for v in (row.get("pay_min"), row.get("pay_max")) if v is not None]
+    unit = row.get("pay_unit")
+    if not amounts or unit not in HOURS:
+        return True
+    per_hour = max(amounts) / HOURS[unit]
+    wanted_per_hour = profile.min_pay / HOURS[profile.min_pay_unit or "day"]
+    return per_hour >= wanted_per_hour - 1e-9
 
 
 def _city(location: str | None) -> str:
@@ -107,14 +153,16 @@ def pick(rows: list[dict[str, Any]], profile: Profile, default_max: int) -> list
     return picked
 
 
-def delivered_on(con: duckdb.DuckDBPyConnection, digest_date: date) -> set[str]:
-    """Subscribers whose digest for this date already went out: a re-run sends them nothing."""
+def delivered(con: duckdb.DuckDBPyConnection, dates: dict[str, date]) -> set[str]:
+    """Subscribers whose digest for their date already went out: a re-run sends them nothing."""
+    if not dates:
+        return set()
     rows = con.execute(
-        "SELECT DISTINCT subscriber_email FROM digest_runs "
-        "WHERE digest_date = ? AND status IN ('sent', 'written')",
-        [digest_date],
+        "SELECT DISTINCT subscriber_email, digest_date FROM digest_runs "
+        "WHERE digest_date IN (SELECT unnest($dates)) AND status IN ('sent', 'written')",
+        {"dates": sorted(set(dates.values()))},
     ).fetchall()
-    return {row[0] for row in rows}
+    return {email for email, day in rows if dates.get(email) == day}
 
 
 def candidates(con: duckdb.DuckDBPyConnection, email: str) -> list[dict[str, Any]]:
@@ -135,71 +183,115 @@ def to_subscriber(profile: Profile) -> Subscriber:
     return Subscriber.from_profile(profile.model_dump())
 
 
+def digest_links(settings: Settings) -> DigestLinks:
+    """Signed feedback and unsubscribe links pointing at `stepback serve`."""
+    return DigestLinks(settings.file.digest.links_url, Signer(load_secret(settings.data_dir)))
+
+
+def render_plan(plan: Planned, config: DigestConfig, links: DigestLinks | None) -> EmailMessage:
+    return render_digest(
+        to_subscriber(plan.profile), [to_item(row) for row in plan.rows],
+        digest_date=plan.digest_date, sender=config.sender, links=links,
+    )
+
+
 def run_digest(
     warehouse: Warehouse,
     settings: Settings,
     *,
     digest_date: date | None = None,
-    smtp: SmtpSettings | None = None,
+    smtp: SmtpTarget | None = None,
+    now: datetime | None = None,
+    due_only: bool = False,
 ) -> dict[str, Any]:
+    """One digest round. `due_only` (the scheduled DAG) skips subscribers whose time is to come."""
     config = settings.file.digest
-    digest_date = digest_date or digest_today(config.timezone)
+    now = now or datetime.now(UTC)
     with warehouse.writer() as con:
-        done = delivered_on(con, digest_date)
+        profiles = subscribers(con)
+        not_due = [p.email for p in profiles
+                   if due_only and digest_date is None and not is_due(p, config, now)]
+        dates = {p.email: digest_date or local_now(p, config, now).date()
+                 for p in profiles if p.email not in not_due}
+        done = delivered(con, dates)
         plans = [
-            Planned(p, pick(candidates(con, p.email), p, config.max_items))
-            for p in subscribers(con)
-            if p.email not in done
+            Planned(p, dates[p.email], pick(candidates(con, p.email), p, config.max_items))
+            for p in profiles
+            if p.email in dates and p.email not in done
         ]
+    links = digest_links(settings)
     for plan in plans:
-        if plan.rows:
-            items = [to_item(row) for row in plan.rows]
-            plan.message = render_digest(
-                to_subscriber(plan.profile), items, digest_date=digest_date, sender=config.sender
-            )
+        if plan.rows or plan.profile.nothing_today:
+            try:
+                plan.message = render_plan(plan, config, links)
+            except Exception as exc:  # noqa: BLE001 - one bad profile must not stop the others
+                plan.error = one_line(f"could not render the digest: {exc}")
     messages = [plan.message for plan in plans if plan.message is not None]
+    outbox_mode = smtp is None and settings.smtp_url is None
     report = deliver(
         messages,
         outbox=settings.outbox_dir,
         smtp_url=None if smtp else settings.smtp_url,
         smtp=smtp,
     )
-    outbox_mode = smtp is None and settings.smtp_url is None
+    failed = {plan.profile.email: plan.error for plan in plans if plan.error} | report.failed
     with warehouse.writer() as con:
         for plan in plans:
-            if plan.message is not None:
-                _record(con, plan, digest_date, report.failed.get(plan.profile.email), outbox_mode)
+            if plan.message is not None or plan.error:
+                _record(con, plan, failed.get(plan.profile.email), outbox_mode)
+    for email, reason in failed.items():
+        log.warning("digest for %s not delivered: %s", email, reason)
     return {
-        "digest_date": digest_date.isoformat(),
-        "subscribers": len(plans) + len(done),
+        "digest_date": (digest_date or digest_today(config.timezone)).isoformat(),
+        "subscribers": len(profiles),
+        "not_due": not_due,
         "already_delivered": sorted(done),
         "items": {p.profile.email: len(p.rows) for p in plans},
         "sent": list(report.sent),
         "written": [str(path) for path in report.written],
-        "failed": dict(report.failed),
+        "failed": failed,
         "nothing_new": sum(1 for p in plans if not p.rows),
+        "nothing_today_notes": sum(1 for p in plans if not p.rows and p.message is not None),
     }
 
 
 def _record(
-    con: duckdb.DuckDBPyConnection,
-    plan: Planned,
-    digest_date: date,
-    failure: str | None,
-    outbox_mode: bool,
+    con: duckdb.DuckDBPyConnection, plan: Planned, failure: str | None, outbox_mode: bool
 ) -> None:
     email = plan.profile.email
     status = "failed" if failure else "written" if outbox_mode else "sent"
     con.execute("BEGIN TRANSACTION")
-    if not failure:
+    if not failure and plan.rows:
         con.executemany(
             "INSERT INTO digest_items VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [[email, r["job_key"], r["source"], r["source_id"], digest_date, r["score"]]
+            [[email, r["job_key"], r["source"], r["source_id"], plan.digest_date, r["score"]]
              for r in plan.rows],
         )
     con.execute(
         "INSERT INTO digest_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [email, digest_date, len(plan.rows), status, failure,
+        [email, plan.digest_date, len(plan.rows), status, failure,
          plan.message["Message-ID"] if plan.message else None, datetime.now(UTC)],
     )
     con.execute("COMMIT")
+
+
+def preview_digest(
+    warehouse: Warehouse, settings: Settings, email: str, *, now: datetime | None = None
+) -> tuple[Path, Path]:
+    """Write what `email` would get next as `.html` and `.txt`; sends and records nothing."""
+    config = settings.file.digest
+    with warehouse.reader() as con:
+        profile = next((p for p in subscribers(con) if p.email == email.strip()), None)
+        if profile is None:
+            raise ValueError(f"no subscriber {email.strip()}; add one with `stepback subscribe`")
+        rows = pick(candidates(con, profile.email), profile, config.max_items)
+    day = local_now(profile, config, now or datetime.now(UTC)).date()
+    message = render_plan(Planned(profile, day, rows), config, digest_links(settings))
+    folder = settings.outbox_dir / "preview"
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = digest_filename(to_subscriber(profile), day)
+    paths = (folder / f"{stem}.html", folder / f"{stem}.txt")
+    for path, kind in zip(paths, ("html", "plain"), strict=True):
+        part = message.get_body(preferencelist=(kind,))
+        path.write_text(part.get_content() if part is not None else "", encoding="utf-8")
+    return paths

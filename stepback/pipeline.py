@@ -84,11 +84,16 @@ def train_step(settings: Settings) -> dict[str, Any]:
 
 
 def digest_step(
-    settings: Settings, digest_date: date | None = None, smtp: Any | None = None
+    settings: Settings,
+    digest_date: date | None = None,
+    smtp: Any | None = None,
+    due_only: bool = False,
 ) -> dict[str, Any]:
     from stepback.digesting import run_digest
 
-    summary = run_digest(warehouse_for(settings), settings, digest_date=digest_date, smtp=smtp)
+    summary = run_digest(
+        warehouse_for(settings), settings, digest_date=digest_date, smtp=smtp, due_only=due_only
+    )
     log.info(
         "digest %s: %d subscribers, %d sent, %d written to outbox, %d failed, %d with nothing new",
         summary["digest_date"], summary["subscribers"], len(summary["sent"]),

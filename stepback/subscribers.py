@@ -11,7 +11,11 @@ import duckdb
 
 from stepback.config import Profile, read_toml_model
 
-COLUMNS = "email, name, title, departments, locations, remote_ok, exclude, max_items"
+FIELDS = (
+    "email", "name", "title", "departments", "locations", "remote_ok", "exclude", "max_items",
+    "send_time", "timezone", "nothing_today", "min_pay", "min_pay_unit",
+)
+COLUMNS = ", ".join(FIELDS)
 
 
 def read_profile(path: Path) -> Profile:
@@ -22,23 +26,35 @@ def subscribe(con: duckdb.DuckDBPyConnection, profile: Profile) -> bool:
     """Add or update a subscriber. Returns True when the subscriber is new."""
     now = datetime.now(UTC)
     exists = con.execute("SELECT 1 FROM subscribers WHERE email = ?", [profile.email]).fetchone()
+    updates = ", ".join(f"{name} = excluded.{name}" for name in FIELDS[1:])
     con.execute(
         f"INSERT INTO subscribers ({COLUMNS}, subscribed_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (email) DO UPDATE SET name = excluded.name, title = excluded.title, "
-        "departments = excluded.departments, locations = excluded.locations, "
-        "remote_ok = excluded.remote_ok, exclude = excluded.exclude, "
-        "max_items = excluded.max_items, updated_at = excluded.updated_at",
-        [profile.email, profile.name, profile.title, profile.departments, profile.locations,
-         profile.remote_ok, profile.exclude, profile.max_items, now, now],
+        f"VALUES ({', '.join('?' * (len(FIELDS) + 2))}) "
+        f"ON CONFLICT (email) DO UPDATE SET {updates}, updated_at = excluded.updated_at",
+        [getattr(profile, name) for name in FIELDS] + [now, now],
     )
     return exists is None
 
 
+def unsubscribe(con: duckdb.DuckDBPyConnection, email: str) -> bool:
+    """Remove a subscriber and their scores. Returns False when there was no such subscriber.
+
+    The send ledger and their feedback stay: a job sent once is never sent again, even after
+    re-subscribing, and their verdicts remain training labels.
+    """
+    email = email.strip()
+    if not con.execute("SELECT 1 FROM subscribers WHERE email = ?", [email]).fetchone():
+        return False
+    con.execute("BEGIN TRANSACTION")
+    con.execute("DELETE FROM scores WHERE subscriber_email = ?", [email])
+    con.execute("DELETE FROM subscribers WHERE email = ?", [email])
+    con.execute("COMMIT")
+    return True
+
+
 def subscribers(con: duckdb.DuckDBPyConnection) -> list[Profile]:
     rows = con.execute(f"SELECT {COLUMNS} FROM subscribers ORDER BY email").fetchall()
-    names = [c.strip() for c in COLUMNS.split(",")]
-    return [Profile.model_validate(dict(zip(names, row, strict=True))) for row in rows]
+    return [Profile.model_validate(dict(zip(FIELDS, row, strict=True))) for row in rows]
 
 
 def profile_hash(profile: Profile) -> str:

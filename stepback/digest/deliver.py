@@ -6,6 +6,7 @@ import os
 import smtplib
 import ssl
 import tempfile
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import getaddresses
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from stepback.digest.formatting import one_line, short_hash, slug
 from stepback.digest.render import DIGEST_ID_HEADER
-from stepback.digest.smtp import SmtpSettings, parse_smtp_url
+from stepback.digest.smtp import SmtpSettings, SmtpTarget, parse_smtp_url
 
 
 @dataclass
@@ -32,7 +33,7 @@ def deliver(
     *,
     outbox: Path,
     smtp_url: str | None = None,
-    smtp: SmtpSettings | None = None,
+    smtp: SmtpTarget | None = None,
 ) -> DeliveryReport:
     """Send over SMTP when configured, else write `.eml` and `.html` files to `outbox`.
 
@@ -90,20 +91,33 @@ def recipients_of(message: EmailMessage) -> list[str]:
     return [address for _name, address in getaddresses(headers) if address]
 
 
-def send_all(messages: list[EmailMessage], settings: SmtpSettings) -> DeliveryReport:
-    """Send every message over one connection; nothing raises, failures are recorded."""
+def send_all(messages: list[EmailMessage], settings: SmtpTarget) -> DeliveryReport:
+    """Send every message over one connection; nothing raises, failures are recorded.
+
+    `settings` is an SMTP URL's settings, or anything that opens a connection itself (the
+    Airflow SMTP hook): a failure to connect, log in or keep the connection fails every
+    message not yet accepted.
+    """
     report = DeliveryReport()
+    if not messages:
+        return report
     try:
-        with _connect(settings) as client:
+        with _open(settings) as client:
             for message in messages:
                 _send_one(client, message, report)
-    except (smtplib.SMTPException, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 - hooks raise their own types; all mean "not sent"
         reason = _connection_reason(exc, settings)
         for message in messages:
             for address in recipients_of(message) or [_unaddressed(message)]:
                 if address not in report.sent and address not in report.failed:
                     report.failed[address] = reason
     return report
+
+
+def _open(target: SmtpTarget) -> AbstractContextManager[smtplib.SMTP]:
+    if isinstance(target, SmtpSettings):
+        return _connect(target)
+    return target.connect()
 
 
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
@@ -167,7 +181,7 @@ def _response_reason(exc: smtplib.SMTPException) -> str:
     return one_line(f"SMTP server cannot take the message: {exc}")
 
 
-def _connection_reason(exc: BaseException, settings: SmtpSettings) -> str:
+def _connection_reason(exc: BaseException, settings: SmtpTarget) -> str:
     where = settings.address
     if isinstance(exc, ConnectionRefusedError):
         return f"SMTP server {where} refused the connection (is it running?)"

@@ -30,6 +30,7 @@ class DigestItem:
     level_gap: int | None = None
     prestige: float = 0.0
     reasons: Sequence[str] = ()
+    job_key: str | None = None  # the warehouse's job, for feedback links
 
     def __post_init__(self) -> None:
         # Callers pass lists (DuckDB rows, JSON); store tuples so the item stays immutable.

@@ -25,6 +25,7 @@ from stepback.digest.formatting import (
     slug,
 )
 from stepback.digest.items import DigestItem, Subscriber
+from stepback.digest.links import FEEDBACK_LABELS, DigestLinks
 
 DIGEST_ID_HEADER = "X-Stepback-Digest"
 _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
@@ -50,11 +51,13 @@ class ItemView:
     reasons: tuple[str, ...]
     link: Link | None
     also: tuple[Link, ...]
+    feedback: tuple[Link, ...]
 
 
 @dataclass(frozen=True)
 class DigestView:
     summary: str
+    details: str
     greeting: str
     items: tuple[ItemView, ...]
     footer_why: str
@@ -70,10 +73,17 @@ def render_digest(
     digest_date: datetime.date,
     sender: str,
     unsubscribe_url: str | None = None,
+    links: DigestLinks | None = None,
 ) -> EmailMessage:
-    """Build the digest email; items are shown in the order given."""
+    """Build the digest email; items are shown in the order given.
+
+    With `links`, each item gets signed feedback links and the footer a one-click unsubscribe
+    (unless `unsubscribe_url` names another).
+    """
+    if unsubscribe_url is None and links is not None:
+        unsubscribe_url = links.unsubscribe(subscriber.email)
     unsubscribe = _checked_unsubscribe(unsubscribe_url)
-    view = _digest_view(subscriber, items, digest_date, unsubscribe)
+    view = _digest_view(subscriber, items, digest_date, unsubscribe, links)
     message = EmailMessage()
     _set_headers(message, subscriber, sender, digest_subject(len(items), digest_date))
     message[DIGEST_ID_HEADER] = digest_filename(subscriber, digest_date)
@@ -85,13 +95,13 @@ def render_digest(
     return message
 
 
-def digest_subject(count: int, digest_date: datetime.date) -> str:
-    day = short_date(digest_date)
+def digest_subject(count: int, digest_date: datetime.date | None) -> str:
+    day = f" — {short_date(digest_date)}" if digest_date is not None else ""
     if count == 0:
-        return f"No new step-back roles — {day}"
+        return f"No new step-back roles{day}"
     if count == 1:
-        return f"1 step-back role on a high-profile production — {day}"
-    return f"{count} step-back roles on high-profile productions — {day}"
+        return f"1 step-back role on a high-profile production{day}"
+    return f"{count} step-back roles on high-profile productions{day}"
 
 
 def digest_filename(subscriber: Subscriber, digest_date: datetime.date) -> str:
@@ -136,11 +146,16 @@ def _digest_view(
     items: list[DigestItem],
     digest_date: datetime.date,
     unsubscribe_url: str | None,
+    links: DigestLinks | None,
 ) -> DigestView:
     return DigestView(
         summary=_summary(items),
+        details=_details(items),
         greeting=_greeting(subscriber),
-        items=tuple(_item_view(n, item, digest_date) for n, item in enumerate(items, start=1)),
+        items=tuple(
+            _item_view(n, item, digest_date, _feedback(links, subscriber, item))
+            for n, item in enumerate(items, start=1)
+        ),
         footer_why=_footer_why(subscriber),
         profile_url=safe_url(subscriber.profile_url),
         unsubscribe_url=unsubscribe_url,
@@ -149,13 +164,22 @@ def _digest_view(
 
 
 def _summary(items: list[DigestItem]) -> str:
-    count = len(items)
-    if count == 0:
+    """The header line: the subject's count without the date."""
+    if not items:
         return "No new step-back roles matched your profile today."
-    parts = [f"{count} new step-back role{'s' if count != 1 else ''}"]
+    return digest_subject(len(items), None)
+
+
+def _details(items: list[DigestItem]) -> str:
+    if not items:
+        return "Nothing new since your last digest; we will write when there is."
     productions = {one_line(i.production).casefold() for i in items if one_line(i.production)}
-    if productions:
-        parts.append(f"{len(productions)} production{'s' if len(productions) != 1 else ''}")
+    companies = {one_line(i.company).casefold() for i in items if one_line(i.company)}
+    parts = []
+    for count, noun in ((len(productions), "production"), (len(companies), "company")):
+        if count:
+            plural = "companies" if noun == "company" else f"{noun}s"
+            parts.append(f"{count} {noun if count == 1 else plural}")
     remote = sum(1 for item in items if item.remote)
     if remote:
         parts.append(f"{remote} remote")
@@ -177,7 +201,20 @@ def _footer_why(subscriber: Subscriber) -> str:
     )
 
 
-def _item_view(number: int, item: DigestItem, today: datetime.date) -> ItemView:
+def _feedback(
+    links: DigestLinks | None, subscriber: Subscriber, item: DigestItem
+) -> tuple[Link, ...]:
+    if links is None or not item.job_key:
+        return ()
+    return tuple(
+        Link(url=links.feedback(subscriber.email, item.job_key, label), label=text)
+        for label, text in FEEDBACK_LABELS.items()
+    )
+
+
+def _item_view(
+    number: int, item: DigestItem, today: datetime.date, feedback: tuple[Link, ...] = ()
+) -> ItemView:
     urls = safe_urls([item.url, *item.other_urls])
     links = tuple(Link(url=url, label=link_label(url)) for url in urls)
     return ItemView(
@@ -191,6 +228,7 @@ def _item_view(number: int, item: DigestItem, today: datetime.date) -> ItemView:
         reasons=tuple(filter(None, (one_line(reason) for reason in item.reasons))),
         link=links[0] if links else None,
         also=links[1:],
+        feedback=feedback,
     )
 
 

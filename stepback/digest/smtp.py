@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import smtplib
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -28,6 +30,21 @@ class SmtpSettings:
     @property
     def address(self) -> str:
         return f"{self.host}:{self.port}"
+
+
+class SmtpConnector(Protocol):
+    """Something that opens a ready (TLS, logged-in) SMTP connection, like Airflow's hook."""
+
+    @property
+    def address(self) -> str: ...
+
+    @property
+    def timeout(self) -> float: ...
+
+    def connect(self) -> AbstractContextManager[smtplib.SMTP]: ...
+
+
+SmtpTarget = SmtpSettings | SmtpConnector
 
 
 class AirflowConnectionLike(Protocol):

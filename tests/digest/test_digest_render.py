@@ -87,7 +87,8 @@ def test_items_appear_in_given_order_with_same_content_in_both_parts(
                 assert expected in body
         assert body.count("$250/day") == 4
         assert body.count("Posted Tue 24 Nov") == 4
-        assert "4 new step-back roles · 4 productions" in body
+        assert "4 step-back roles on high-profile productions" in body
+        assert "4 productions · 4 companies" in body
 
 
 def test_text_part_lists_reasons_as_bullets_and_link_lines(render, make_subscriber, make_item):

@@ -15,7 +15,7 @@ from tests.conftest import REPO, posting, write_landing
 
 COMMANDS = ["init", "crawl", "parse", "load", "classify", "score", "digest", "train", "subscribe",
             "export",
-            "subscribers", "sql", "demo", "airflow"]
+            "subscribers", "unsubscribe", "serve", "sql", "demo", "airflow"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)
