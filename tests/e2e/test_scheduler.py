@@ -28,7 +28,9 @@ def test_asset_events_carry_a_run_from_crawl_to_digest(tmp_path: Path, board_url
         kinds = {(r.run_type, r.state) for r in by_dag[dag_id]}
         assert ("asset_triggered", "success") in kinds, (dag_id, kinds)
         assert all(r.run_type == "asset_triggered" for r in by_dag[dag_id])
-    assert [(r.run_type, r.state) for r in by_dag["send_digest"]] == [("manual", "success")]
+    # send_digest also ticks every quarter hour; a scheduled tick may fall inside the test.
+    digests = [(r.run_type, r.state) for r in by_dag["send_digest"] if r.run_type != "scheduled"]
+    assert digests == [("manual", "success")]
     for source in settings.sources:
         assert [(r.run_type, r.state) for r in by_dag[source.dag_id]] == [("manual", "success")]
     with Warehouse(settings.warehouse_path).reader() as con:
