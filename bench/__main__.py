@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 
 from bench.crawl import crawl_demo
+from bench.digest import digest_10k
 from bench.parsing import parse_greenhouse, parse_jsonld
 from bench.report import BenchError, BenchResult, progress
 
@@ -16,6 +17,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "parse_jsonld": lambda quick: parse_jsonld(0.05, pages=5) if quick else parse_jsonld(3.0),
     "parse_greenhouse": lambda quick: parse_greenhouse(0.05 if quick else 3.0),
     "crawl_demo": lambda quick: crawl_demo(1, max_pages=1) if quick else crawl_demo(3),
+    "digest_10k": lambda quick: digest_10k(100 if quick else 10_000),
 }
 
 

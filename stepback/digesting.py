@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from email.message import EmailMessage
@@ -79,7 +80,7 @@ class Planned:
     profile: Profile
     digest_date: date
     rows: list[dict[str, Any]]
-    message: EmailMessage | None = None
+    message_id: str | None = None  # set once rendered; the message itself is not kept
     error: str | None = None
 
 
@@ -219,17 +220,9 @@ def run_digest(
             for p in profiles
             if p.email in dates and p.email not in done
         ]
-    links = digest_links(settings)
-    for plan in plans:
-        if plan.rows or plan.profile.nothing_today:
-            try:
-                plan.message = render_plan(plan, config, links)
-            except Exception as exc:  # noqa: BLE001 - one bad profile must not stop the others
-                plan.error = one_line(f"could not render the digest: {exc}")
-    messages = [plan.message for plan in plans if plan.message is not None]
     outbox_mode = smtp is None and settings.smtp_url is None
     report = deliver(
-        messages,
+        _rendered(plans, config, digest_links(settings)),
         outbox=settings.outbox_dir,
         smtp_url=None if smtp else settings.smtp_url,
         smtp=smtp,
@@ -237,7 +230,7 @@ def run_digest(
     failed = {plan.profile.email: plan.error for plan in plans if plan.error} | report.failed
     with warehouse.writer() as con:
         for plan in plans:
-            if plan.message is not None or plan.error:
+            if plan.message_id is not None or plan.error:
                 _record(con, plan, failed.get(plan.profile.email), outbox_mode)
     for email, reason in failed.items():
         log.warning("digest for %s not delivered: %s", email, reason)
@@ -251,8 +244,24 @@ def run_digest(
         "written": [str(path) for path in report.written],
         "failed": failed,
         "nothing_new": sum(1 for p in plans if not p.rows),
-        "nothing_today_notes": sum(1 for p in plans if not p.rows and p.message is not None),
+        "nothing_today_notes": sum(1 for p in plans if not p.rows and p.message_id is not None),
     }
+
+
+def _rendered(
+    plans: list[Planned], config: DigestConfig, links: DigestLinks
+) -> Iterator[EmailMessage]:
+    """Each digest in turn, rendered just before it is sent: 10,000 never sit in memory."""
+    for plan in plans:
+        if not (plan.rows or plan.profile.nothing_today):
+            continue
+        try:
+            message = render_plan(plan, config, links)
+        except Exception as exc:  # noqa: BLE001 - one bad profile must not stop the others
+            plan.error = one_line(f"could not render the digest: {exc}")
+            continue
+        plan.message_id = str(message["Message-ID"])
+        yield message
 
 
 def _record(
@@ -270,7 +279,7 @@ def _record(
     con.execute(
         "INSERT INTO digest_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
         [email, plan.digest_date, len(plan.rows), status, failure,
-         plan.message["Message-ID"] if plan.message else None, datetime.now(UTC)],
+         plan.message_id, datetime.now(UTC)],
     )
     con.execute("COMMIT")
 

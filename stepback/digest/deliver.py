@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import smtplib
 import ssl
 import tempfile
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -29,7 +31,7 @@ class DeliveryReport:
 
 
 def deliver(
-    messages: list[EmailMessage],
+    messages: Iterable[EmailMessage],
     *,
     outbox: Path,
     smtp_url: str | None = None,
@@ -38,6 +40,7 @@ def deliver(
     """Send over SMTP when configured, else write `.eml` and `.html` files to `outbox`.
 
     Delivery failures land in the report; only a malformed `smtp_url` raises (ValueError).
+    `messages` may be a generator: each is rendered, sent and dropped in turn.
     """
     if smtp_url is not None and smtp is not None:
         raise ValueError("pass smtp_url or smtp, not both")
@@ -47,7 +50,7 @@ def deliver(
     return send_all(messages, settings)
 
 
-def write_outbox(messages: list[EmailMessage], outbox: Path) -> DeliveryReport:
+def write_outbox(messages: Iterable[EmailMessage], outbox: Path) -> DeliveryReport:
     """Write `<stem>.eml` and `<stem>.html` per message; the same digest overwrites its files."""
     outbox.mkdir(parents=True, exist_ok=True)
     report = DeliveryReport()
@@ -91,25 +94,30 @@ def recipients_of(message: EmailMessage) -> list[str]:
     return [address for _name, address in getaddresses(headers) if address]
 
 
-def send_all(messages: list[EmailMessage], settings: SmtpTarget) -> DeliveryReport:
+def send_all(messages: Iterable[EmailMessage], settings: SmtpTarget) -> DeliveryReport:
     """Send every message over one connection; nothing raises, failures are recorded.
 
     `settings` is an SMTP URL's settings, or anything that opens a connection itself (the
     Airflow SMTP hook): a failure to connect, log in or keep the connection fails every
-    message not yet accepted.
+    message not yet accepted. No message, no connection.
     """
     report = DeliveryReport()
-    if not messages:
+    pending = iter(messages)
+    current = next(pending, None)
+    if current is None:
         return report
     try:
         with _open(settings) as client:
-            for message in messages:
-                _send_one(client, message, report)
+            while current is not None:
+                _send_one(client, current, report)
+                current = next(pending, None)
     except Exception as exc:  # noqa: BLE001 - hooks raise their own types; all mean "not sent"
         reason = _connection_reason(exc, settings)
-        for message in messages:
+        done = set(report.sent) | set(report.failed)
+        unsent = pending if current is None else itertools.chain([current], pending)
+        for message in unsent:
             for address in recipients_of(message) or [_unaddressed(message)]:
-                if address not in report.sent and address not in report.failed:
+                if address not in done:
                     report.failed[address] = reason
     return report
 

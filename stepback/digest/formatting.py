@@ -22,12 +22,20 @@ def _is_control(char: str) -> bool:
     return char in _BIDI or unicodedata.category(char) in _LINE_BREAKING
 
 
+# The same characters as _is_control, as one pattern: one_line runs for every field of every
+# digest, and a per-character loop was a third of rendering time.
+_CONTROLS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029" + "".join(sorted(_BIDI)) + "]"
+)
+
+_SPACE_OR_CONTROL = re.compile(r"\s|" + _CONTROLS.pattern)
+
+
 def one_line(text: object, *, limit: int = 300) -> str:
     """Collapse text to one line with no control characters, cut to `limit` characters."""
     if text is None:
         return ""
-    cleaned = "".join(" " if _is_control(char) else char for char in str(text))
-    line = " ".join(cleaned.split())
+    line = " ".join(_CONTROLS.sub(" ", str(text)).split())
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
@@ -36,7 +44,7 @@ def safe_url(url: object) -> str | None:
     if not isinstance(url, str):
         return None
     url = url.strip()
-    if not url or any(char.isspace() or _is_control(char) for char in url):
+    if not url or _SPACE_OR_CONTROL.search(url):
         return None
     try:
         parts = urlsplit(url)

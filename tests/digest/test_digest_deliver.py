@@ -182,3 +182,21 @@ def test_outbox_name_from_a_tampered_header_stays_inside(digests, tmp_path):
     assert [p.name for p in report.written] == ["escape.eml", "escape.html"]
     assert all(p.parent == tmp_path / "outbox" for p in report.written)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["outbox"]
+
+
+def test_a_generator_is_sent_one_by_one_and_failures_cover_the_rest(
+    smtp_server, closed_port, digests, tmp_path
+):
+    taken = []
+
+    def one_by_one():
+        for message in digests:
+            taken.append(message)
+            yield message
+
+    assert deliver(one_by_one(), smtp_url=smtp_server.url(), outbox=tmp_path).sent == EMAILS
+    report = deliver(iter(digests), smtp_url=f"smtp://127.0.0.1:{closed_port}", outbox=tmp_path)
+    assert list(report.failed) == EMAILS and report.sent == []
+    nothing = deliver(iter([]), smtp_url=f"smtp://127.0.0.1:{closed_port}", outbox=tmp_path)
+    assert nothing.failed == {} and nothing.sent == [], "no message, no connection"
+    assert len(taken) == 3

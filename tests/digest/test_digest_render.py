@@ -278,3 +278,12 @@ def test_digest_filename_is_a_safe_stable_stem(make_subscriber):
 def test_templates_ship_inside_the_package():
     templates = files("stepback.digest") / "templates"
     assert (templates / "digest.html").is_file() and (templates / "digest.txt").is_file()
+
+
+def test_one_line_pattern_matches_the_control_definition():
+    import sys
+
+    from stepback.digest.formatting import _CONTROLS, _is_control
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert {m.group() for m in _CONTROLS.finditer(every)} == {c for c in every if _is_control(c)}
