@@ -11,7 +11,7 @@ help:
 	@echo "make test     run the test suite"
 	@echo "make airflow  start local Airflow (UI on http://127.0.0.1:8080) and the demo board"
 	@echo "make lint     ruff"
-	@echo "make bench    parser and crawl throughput, one BENCH line each (about a minute)"
+	@echo "make bench    parser, crawl and digest throughput, one BENCH line each (a few minutes)"
 	@echo "make clean    remove data/ and .airflow/"
 
 install:
