@@ -10,6 +10,7 @@ from bench.crawl import crawl_demo
 from bench.digest import digest_10k
 from bench.parsing import parse_greenhouse, parse_jsonld
 from bench.report import BenchError, BenchResult, progress
+from bench.scoring import score_100k, train_time
 
 Benchmark = Callable[[bool], BenchResult]
 # --quick: a tiny input (one listing page, a fraction of a second per parser), to check output.
@@ -18,6 +19,8 @@ BENCHMARKS: dict[str, Benchmark] = {
     "parse_greenhouse": lambda quick: parse_greenhouse(0.05 if quick else 3.0),
     "crawl_demo": lambda quick: crawl_demo(1, max_pages=1) if quick else crawl_demo(3),
     "digest_10k": lambda quick: digest_10k(100 if quick else 10_000),
+    "score_100k": lambda quick: score_100k(500 if quick else 100_000),
+    "train_time": lambda quick: train_time(),
 }
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from models.text import contains_phrase, tokens
+from models.text import tokens
 
 MIN_RANK, MAX_RANK = 0, 12
 _UP = {"senior", "lead"}
@@ -117,17 +117,20 @@ class Ladders:
         top = max(strength(h) for h in hits)
         tied = [h for h in hits if strength(h) == top]
 
+        if len({h.variant.track for h in tied}) == 1:
+            return min(tied, key=lambda h: h.variant.order)
+        padded = [(3, _padded(words)), (2, _padded(headline)), (1, _padded(context))]
+
         def preference(hit: _Hit) -> tuple[int, int]:
             phrases = self.tracks[hit.variant.track].context
-            score = sum(
-                3 * contains_phrase(words, p)
-                + 2 * contains_phrase(headline, p)
-                + contains_phrase(context, p)
-                for p in phrases
-            )
+            score = sum(w * (f" {' '.join(p)} " in text) for p in phrases for w, text in padded)
             return (-score, hit.variant.order)
 
         return min(tied, key=preference)
+
+
+def _padded(words: tuple[str, ...]) -> str:
+    return f" {' '.join(words)} "
 
 
 def _words(text: str | Iterable[str]) -> tuple[str, ...]:

@@ -94,8 +94,32 @@ def classify(warehouse: Warehouse, models_dir: Path, threshold: float) -> dict[s
     return {"scored": scored, "model_version": version, "flagged": dict(flagged)}
 
 
-def train_and_store(models_dir: Path) -> dict[str, Any]:
-    from models import train_and_save
+def warehouse_pairs(warehouse: Warehouse | None) -> list[dict[str, Any]]:
+    """Feedback and weak pairs from the warehouse; none when there is no warehouse yet."""
+    from stepback.training_pairs import feedback_pairs, weak_pairs
 
-    trained = train_and_save(models_dir)
-    return {"model_version": str(trained.version), "metrics": trained.metrics}
+    if warehouse is None or not warehouse.path.exists():
+        return []
+    with warehouse.reader() as con:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if not {"feedback", "postings", "subscribers"} <= tables:
+            return []
+        return feedback_pairs(con) + weak_pairs(con)
+
+
+def train_and_store(
+    models_dir: Path, warehouse: Warehouse | None = None, threshold: float = 0.5
+) -> dict[str, Any]:
+    """Train with the warehouse's feedback and weak pairs; the version becomes current only
+    when it beats the current one on the same test split."""
+    from models import train_and_save
+    from models.store import REPORT_MD
+
+    trained = train_and_save(models_dir, extra=warehouse_pairs(warehouse), threshold=threshold)
+    return {
+        "model_version": str(trained.version),
+        "promoted": bool(trained.metrics.get("promoted")),
+        "decision": trained.metrics.get("decision"),
+        "report": str(Path(models_dir) / str(trained.version) / REPORT_MD),
+        "metrics": trained.metrics,
+    }

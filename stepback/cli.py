@@ -83,7 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="only subscribers whose send time has come (what the DAG does)")
     sub.add_argument("--preview", metavar="EMAIL",
                      help="write one subscriber's next digest as HTML and text; send nothing")
-    command("train", cmd_train, "Train the classifier on the labelled set; store a new version.")
+    command("train", cmd_train, "Train and evaluate the classifier; it becomes current only "
+            "if it beats the current one.")
+    sub = command("feedback", cmd_feedback, "Record a subscriber's verdict on a job (training).")
+    sub.add_argument("job_id", metavar="JOB_ID", help="the job's job_key in the warehouse")
+    sub.add_argument("label", choices=["good", "bad"], help="good: a step back worth taking")
+    sub.add_argument("--subscriber", required=True, metavar="EMAIL", help="subscriber's email")
     sub = command("subscribe", cmd_subscribe, "Add or update a subscriber from a profile file.")
     sub.add_argument("profile", type=Path)
     command("subscribers", cmd_subscribers, "List subscribers.")
@@ -187,7 +192,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         postings = [json.loads(line) for line in stream if line.strip()]
     model = current_model(config.models_dir)
     results = score(model, postings, profile_dict(profile), config.file.classifier.threshold)
-    for result in sorted(results, key=lambda r: -r["score"]):
+    for result in results:  # input order
         print(json.dumps(result, ensure_ascii=False, default=str))
     return 0
 
@@ -216,7 +221,22 @@ def cmd_digest(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from stepback.pipeline import train_step
 
-    print_json(train_step(settings()))
+    summary = train_step(settings())
+    print_json(summary)
+    print(f"model {summary['model_version']} {summary['decision']}; report {summary['report']}",
+          file=sys.stderr)
+    return 0
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from stepback.feedback import record_feedback
+    from stepback.pipeline import warehouse_for
+
+    warehouse = warehouse_for(settings())
+    warehouse.init()
+    with warehouse.writer() as con:
+        verdict = record_feedback(con, args.subscriber, args.job_id, args.label, via="cli")
+    print(f"recorded {verdict.label} for job {verdict.job_key} from {verdict.subscriber_email}")
     return 0
 
 

@@ -78,8 +78,17 @@ def classify_step(settings: Settings) -> dict[str, Any]:
 def train_step(settings: Settings) -> dict[str, Any]:
     from stepback.classify import train_and_store
 
-    summary = train_and_store(settings.models_dir)
-    log.info("train: model %s, metrics %s", summary["model_version"], summary["metrics"])
+    summary = train_and_store(
+        settings.models_dir, warehouse_for(settings), settings.file.classifier.threshold
+    )
+    m = summary["metrics"]
+    log.info(
+        "train: model %s %s; test PR-AUC %s (rules %s), P@10 %s, recall of flagged %s, "
+        "Brier %s; %d feedback and %d weak pairs; report %s",
+        summary["model_version"], summary["decision"], m["pr_auc"], m["baseline_pr_auc"],
+        m["precision_at_10"], m["recall_flagged"], m["brier"], m["n_feedback"], m["n_weak"],
+        summary["report"],
+    )
     return summary
 
 

@@ -122,7 +122,8 @@ def test_train_dag_stores_a_model_version(pipeline: dict) -> None:
     assert states(run) == {"train": "success"}
     summary = json.loads(json.dumps(run.get_task_instance("train").xcom_pull(task_ids="train")))
     assert summary["model_version"]
-    assert (settings.models_dir / summary["model_version"]).is_dir()
+    assert (settings.models_dir / summary["model_version"] / "report.md").is_file()
+    assert isinstance(summary["promoted"], bool) and summary["decision"]
 
 
 def test_digest_dag_sends_through_the_smtp_default_connection(
