@@ -13,7 +13,8 @@ from stepback.cli import build_parser, main
 from stepback.config import Settings
 from tests.conftest import REPO, posting, write_landing
 
-COMMANDS = ["init", "crawl", "parse", "load", "classify", "score", "digest", "train", "subscribe",
+COMMANDS = ["init", "crawl", "parse", "load", "classify", "score", "digest", "train", "feedback",
+            "subscribe",
             "export",
             "subscribers", "unsubscribe", "serve", "sql", "demo", "airflow"]
 
