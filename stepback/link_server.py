@@ -117,13 +117,21 @@ class LinkServer(ThreadingHTTPServer):
         return f"http://{host}:{port}"
 
     def act(self, claim: LinkClaim) -> Page:
+        if not self.warehouse.path.exists():  # never create an empty warehouse from a click
+            return _unavailable("stepback has no warehouse yet")
         try:
             with self.warehouse.writer() as con:
                 return _apply(con, claim)
         except (WarehouseBusy, duckdb.IOException):
-            return Page(HTTPStatus.SERVICE_UNAVAILABLE, "Busy",
-                        "<p>stepback is busy sending or loading; try again in a minute.</p>",
-                        retry_after=30)
+            return _unavailable("stepback is busy sending or loading")
+        except duckdb.Error as exc:
+            log.error("could not record a %s link: %s", claim.action, exc)
+            return _unavailable("stepback could not record that")
+
+
+def _unavailable(why: str) -> Page:
+    return Page(HTTPStatus.SERVICE_UNAVAILABLE, "Try again soon",
+                f"<p>{_e(why)}; try again in a minute.</p>", retry_after=30)
 
 
 def _apply(con: duckdb.DuckDBPyConnection, claim: LinkClaim) -> Page:

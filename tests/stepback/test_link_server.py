@@ -117,3 +117,17 @@ def test_busy_warehouse_answers_503_and_records_later(served: Served) -> None:
     assert status == 503 and headers["Retry-After"] == "30"
     assert fetch(good, data=b"")[0] == 200
     assert len(feedback_rows(served.warehouse)) == 1
+
+
+def test_a_click_before_the_warehouse_exists_creates_nothing(tmp_path) -> None:
+    missing = Warehouse(tmp_path / "none.duckdb")
+    server = LinkServer(("127.0.0.1", 0), missing, SIGNER, lock_wait=0.3)
+    start(server)
+    try:
+        url = DigestLinks(server.url, SIGNER).feedback(ANDREA.email, JOB, "good")
+        status, page, headers = fetch(url, data=b"")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert status == 503 and "no warehouse yet" in page and headers["Retry-After"] == "30"
+    assert list(tmp_path.iterdir()) == []
