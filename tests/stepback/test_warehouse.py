@@ -81,8 +81,9 @@ def test_upgrading_a_warehouse_from_the_previous_migrations_keeps_its_data(
     con = duckdb.connect(str(tmp_path / "w.duckdb"))
     apply_migrations(con, previous)
     con.execute(
-        "INSERT INTO subscribers VALUES ('a@example.com', 'A', 'Associate Producer', ['x'], [], "
-        "true, [], NULL, now(), now())"
+        "INSERT INTO subscribers (email, name, title, departments, locations, remote_ok, "
+        "exclude, max_items, subscribed_at, updated_at) VALUES ('a@example.com', 'A', "
+        "'Associate Producer', ['x'], [], true, [], NULL, now(), now())"
     )
     con.execute(
         "INSERT INTO postings (source, source_id, job_key, url, title, description, scraped_at, "
