@@ -1,12 +1,19 @@
-"""Load landing files into the warehouse: validate, quarantine, upsert, all or nothing per file."""
+"""Load landing files into the warehouse: validate, quarantine, upsert, group; all or nothing
+per file.
+
+The work per line runs in DuckDB (`stepback.staging`). Files are staged a chunk at a time,
+Great Expectations checks every staged line of the chunk in one run, and then each file commits
+in its own transaction: its postings, observations, quarantine, grouping and ledger rows, or
+none of them.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,20 +21,15 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from stepback import quality
-from stepback.grouping import Member, block_key, group_blocks, member_key
-from stepback.postings import (
-    BOOL_FIELDS,
-    FIELDS,
-    NUMBER_FIELDS,
-    TEXT_FIELDS,
-    content_hash,
-)
+from stepback import grouping, quality, staging
 from stepback.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 LANDING_GLOB = "*/*.jsonl"
 CLOSE_AFTER_MISSED = 3
+# Files staged and validated together; bounds the loader's memory whatever the backlog.
+CHUNK_BYTES = 192 << 20
+LOGGED_PER_FILE = 5
 
 
 @dataclass
@@ -55,6 +57,18 @@ class Quarantined:
     source_id: str | None = None
 
 
+@dataclass
+class Landing:
+    """One landing file on its way in."""
+
+    path: Path
+    name: str
+    sha256: str
+    file_no: int = 0
+    lines_read: int = 0
+    bad: list[Quarantined] = field(default_factory=list)
+
+
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -66,92 +80,6 @@ def file_sha256(path: Path) -> str:
 def pending_files(landing_dir: Path) -> list[Path]:
     """Finished landing files (crawls write `.part` names and rename on success), oldest first."""
     return sorted(landing_dir.glob(LANDING_GLOB), key=lambda p: (p.stat().st_mtime, p.name))
-
-
-def parse_lines(lines: list[str]) -> tuple[list[dict[str, Any]], list[Quarantined]]:
-    """Decode JSON lines; a line that is not a JSON object is quarantined, not fatal."""
-    records, bad = [], []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            reason = f"invalid JSON: {exc.msg} at column {exc.colno}"
-            bad.append(Quarantined(number, [reason], line))
-            continue
-        if not isinstance(record, dict):
-            bad.append(Quarantined(number, ["line is not a JSON object"], line))
-            continue
-        records.append({**record, "line_no": number, "raw_line": line})
-    return records, bad
-
-
-def to_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
-    """Records as a typed frame; a value of the wrong type becomes a quarantine reason."""
-    rows, type_errors = [], {}
-    for record in records:
-        row: dict[str, Any] = {"line_no": record["line_no"], "raw_line": record["raw_line"]}
-        errors = []
-        for name in FIELDS:
-            value, error = _coerce(name, record.get(name))
-            row[name] = value
-            if error:
-                errors.append(error)
-        rows.append(row)
-        if errors:
-            type_errors[record["line_no"]] = errors
-    frame = pd.DataFrame(rows, columns=["line_no", "raw_line", *FIELDS])
-    frame.attrs["type_errors"] = type_errors
-    return frame
-
-
-def _coerce(name: str, value: Any) -> tuple[Any, str | None]:
-    if value is None:
-        return None, None
-    if name in TEXT_FIELDS:
-        if isinstance(value, str):
-            return value, None
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return str(value), None
-    elif name in BOOL_FIELDS:
-        if isinstance(value, bool):
-            return value, None
-    elif name in NUMBER_FIELDS:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value), None
-    return None, f"{name}: expected {_expected(name)}, got {type(value).__name__}"
-
-
-def _expected(name: str) -> str:
-    return "text" if name in TEXT_FIELDS else "true/false" if name in BOOL_FIELDS else "a number"
-
-
-def validate(frame: pd.DataFrame) -> dict[int, list[str]]:
-    failures = {line: list(r) for line, r in frame.attrs.get("type_errors", {}).items()}
-    for line, reasons in quality.failed_expectations(frame[["line_no", *FIELDS]]).items():
-        failures.setdefault(line, []).extend(r for r in reasons if r not in failures[line])
-    return failures
-
-
-def with_identity(frame: pd.DataFrame) -> pd.DataFrame:
-    """Valid lines with their job key and content hash."""
-    frame = frame.copy()
-    records = frame[FIELDS].to_dict("records")
-    frame["block_key"] = [block_key(r["company"], r["title"]) for r in records]
-    frame["job_key"] = [member_key(r["source"], r["source_id"]) for r in records]
-    frame["content_hash"] = [content_hash(r) for r in records]
-    return frame
-
-
-def prepare_batch(lines: pd.DataFrame, landing_file: str, now: datetime) -> pd.DataFrame:
-    """The rows to upsert, one per key (the last line wins), with typed timestamps."""
-    batch = lines.drop_duplicates(subset=["source", "source_id"], keep="last").copy()
-    for column in ("posted_at", "valid_through", "scraped_at"):
-        batch[column] = pd.to_datetime(batch[column], utc=True, errors="coerce", format="ISO8601")
-    batch["landing_file"] = landing_file
-    batch["now"] = now
-    return batch.drop(columns=["line_no", "raw_line"])
 
 
 def is_complete_crawl(path: Path) -> bool:
@@ -169,6 +97,55 @@ def is_complete_crawl(path: Path) -> bool:
     )
 
 
+# One row per posting (the last line wins), with its grouping keys.
+BATCH = """
+CREATE OR REPLACE TEMP TABLE batch AS
+SELECT
+    f.source, f.source_id, f.url, f.title, f.company, f.production, f.location, f.remote,
+    f.employment_type, f."union", f.description, f.pay_min, f.pay_max, f.pay_currency,
+    f.pay_unit, f.posted_at_time AS posted_at, f.valid_through_time AS valid_through,
+    f.scraped_at_time AS scraped_at, f.content_hash,
+    k.block_key,
+    k.member_key AS job_key,
+    $landing_file AS landing_file,
+    $now::TIMESTAMPTZ AS now
+FROM file_rows AS f
+INNER JOIN batch_keys AS k USING (source, source_id)
+QUALIFY row_number() OVER (PARTITION BY f.source, f.source_id ORDER BY f.line_number DESC) = 1
+"""
+
+# The file's lines that passed: the staged rows of this file, less the rejected ones.
+FILE_ROWS = """
+CREATE OR REPLACE TEMP VIEW file_rows AS
+SELECT *
+FROM staged
+WHERE file_no = {file_no} AND is_object AND row_id NOT IN (SELECT row_id FROM staged_rejects)
+"""
+
+COUNT_CHANGES = """
+SELECT
+    count(*) FILTER (WHERE p.source IS NULL) AS inserted,
+    count(*) FILTER (WHERE p.content_hash <> b.content_hash) AS updated,
+    count(*) FILTER (WHERE p.content_hash = b.content_hash) AS unchanged
+FROM batch AS b
+LEFT JOIN postings AS p USING (source, source_id)
+"""
+
+# New postings, and every member of a group that one of the batch's postings changed in.
+ACTIVE = """
+CREATE OR REPLACE TEMP TABLE grouping_active AS
+WITH moved AS (
+    SELECT p.job_key
+    FROM batch AS b
+    INNER JOIN postings AS p USING (source, source_id)
+    WHERE p.content_hash <> b.content_hash OR p.block_key IS DISTINCT FROM b.block_key
+)
+
+SELECT source, source_id FROM batch ANTI JOIN postings USING (source, source_id)
+UNION
+SELECT source, source_id FROM postings WHERE job_key IN (SELECT job_key FROM moved)
+"""
+
 UPSERT = """
 INSERT INTO postings BY NAME
 SELECT
@@ -179,8 +156,6 @@ SELECT
     content_hash, landing_file
 FROM batch
 ON CONFLICT (source, source_id) DO UPDATE SET
-    job_key = CASE WHEN block_key IS DISTINCT FROM excluded.block_key
-                   THEN excluded.job_key ELSE job_key END,
     block_key = excluded.block_key, url = excluded.url, title = excluded.title,
     company = excluded.company, production = excluded.production,
     location = excluded.location, remote = excluded.remote,
@@ -197,81 +172,21 @@ ON CONFLICT (source, source_id) DO UPDATE SET
     content_hash = excluded.content_hash, landing_file = excluded.landing_file
 """
 
-COUNT_CHANGES = """
+OBSERVATIONS = """
+INSERT INTO raw_postings BY NAME
 SELECT
-    count(*) FILTER (WHERE p.source IS NULL) AS inserted,
-    count(*) FILTER (WHERE p.content_hash <> b.content_hash) AS updated,
-    count(*) FILTER (WHERE p.content_hash = b.content_hash) AS unchanged
-FROM batch AS b
-LEFT JOIN postings AS p USING (source, source_id)
+    $landing_file AS landing_file, line_number, source, source_id, content_hash, raw_line,
+    $now::TIMESTAMPTZ AS observed_at
+FROM file_rows
+ON CONFLICT DO NOTHING
 """
 
-
-def load_file(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    landing_root: Path,
-    close_after_missed: int = CLOSE_AFTER_MISSED,
-) -> LoadResult:
-    """Load one landing file in one transaction; a file already loaded (same hash) is skipped."""
-    name = path.relative_to(landing_root).as_posix()
-    sha = file_sha256(path)
-    result = LoadResult(landing_file=name, source=path.parent.name)
-    if con.execute("SELECT 1 FROM landing_files WHERE sha256 = ?", [sha]).fetchone():
-        result.skipped = True
-        return result
-
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    records, bad = parse_lines(lines)
-    frame = to_frame(records)
-    failures = validate(frame)
-    bad += [
-        Quarantined(row.line_no, failures[row.line_no], row.raw_line, row.source, row.source_id)
-        for row in frame.itertuples()
-        if row.line_no in failures
-    ]
-    now = datetime.now(UTC)
-    valid_lines = with_identity(frame[~frame["line_no"].isin(failures)])
-    batch = prepare_batch(valid_lines, name, now)
-    result.lines_read = sum(1 for line in lines if line.strip())
-    result.quarantined = len(bad)
-    if not batch.empty:
-        result.source = str(batch["source"].iloc[0])
-
-    con.execute("BEGIN TRANSACTION")
-    try:
-        if not batch.empty:
-            con.register("batch", batch)
-            counts = con.execute(COUNT_CHANGES).fetchone()
-            result.inserted, result.updated, result.unchanged = counts
-            con.execute(UPSERT)
-            regroup(con, "SELECT DISTINCT block_key FROM batch")
-            if is_complete_crawl(path):
-                result.closed += count_missing(con, result.source, close_after_missed, now)
-            con.unregister("batch")
-        result.closed += close_expired(con, now)
-        _insert_observations(con, valid_lines, name, now)
-        _insert_quarantine(con, name, bad, now)
-        con.execute(
-            "INSERT INTO landing_files VALUES (?, ?, ?, ?, ?)",
-            [sha, name, result.source, result.lines_read, now],
-        )
-        con.execute(
-            "INSERT INTO load_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [name, sha, result.source, result.lines_read, result.inserted, result.updated,
-             result.unchanged, result.quarantined, now],
-        )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    log.info(
-        "loaded %s: %d lines, %d new, %d updated, %d unchanged, %d quarantined, %d closed",
-        name, result.lines_read, result.inserted, result.updated, result.unchanged,
-        result.quarantined, result.closed,
-    )
-    return result
-
+REJECTED = """
+SELECT s.file_no, s.line_number, r.reasons, s.raw_line, s.source, s.source_id
+FROM staged_rejects AS r
+INNER JOIN staged AS s USING (row_id)
+ORDER BY s.file_no, s.line_number
+"""
 
 COUNT_MISSING = """
 UPDATE postings SET
@@ -284,50 +199,156 @@ RETURNING closed_at
 """
 
 
-GROUP_MEMBERS = """
-SELECT block_key, source, source_id, production, location, remote, description
-FROM postings
-WHERE block_key IN ({blocks})
-ORDER BY block_key, source, source_id
-"""
+def load_pending(
+    warehouse: Warehouse,
+    landing_dir: Path,
+    progress: Callable[[int, int, LoadResult], None] | None = None,
+    close_after_missed: int = CLOSE_AFTER_MISSED,
+) -> list[LoadResult]:
+    """Load every finished landing file not loaded yet."""
+    files = pending_files(landing_dir)
+    results: list[LoadResult] = []
+    with warehouse.writer() as con:
+        prepare(con)
+        backfill(con)
+        for chunk in chunks(con, files, landing_dir, results):
+            stage(con, chunk)
+            for landing in chunk:
+                results.append(commit_file(con, landing, close_after_missed))
+                if progress:
+                    progress(len(results), len(files), results[-1])
+    return results
 
 
-def regroup(con: duckdb.DuckDBPyConnection, blocks_sql: str) -> int:
-    """Group the postings of the given blocks into jobs; returns how many job keys changed."""
-    rows = con.execute(GROUP_MEMBERS.format(blocks=blocks_sql)).fetchall()
-    by_block: dict[str, list[Member]] = {}
-    for block, *fields in rows:
-        by_block.setdefault(block, []).append(Member(*fields))
-    keys = group_blocks(members for members in by_block.values() if len(members) > 1)
-    if not keys:
-        return 0
-    changes = pd.DataFrame(
-        [(source, source_id, key) for (source, source_id), key in keys.items()],
-        columns=["source", "source_id", "job_key"],
-    )
-    con.register("regrouped", changes)
-    changed = con.execute(
-        "UPDATE postings SET job_key = regrouped.job_key FROM regrouped "
-        "WHERE postings.source = regrouped.source AND postings.source_id = regrouped.source_id "
-        "AND postings.job_key <> regrouped.job_key RETURNING postings.source"
+def prepare(con: duckdb.DuckDBPyConnection) -> None:
+    """Session settings and macros: naive timestamps are UTC, whatever the machine's zone."""
+    con.execute("SET TimeZone = 'UTC'")
+    # One checkpoint at the end of the load, not one per file's commit.
+    con.execute("SET checkpoint_threshold = '4GB'")
+    grouping.install_macros(con)
+    con.execute(staging.CONTENT_HASH_MACRO)
+
+
+def chunks(
+    con: duckdb.DuckDBPyConnection, files: list[Path], landing_dir: Path,
+    results: list[LoadResult],
+) -> Iterator[list[Landing]]:
+    """Files not loaded yet, in chunks of at most CHUNK_BYTES; a file already loaded (by
+    content hash) gets a skipped result."""
+    seen: set[str] = set()
+    chunk: list[Landing] = []
+    size = 0
+    for path in files:
+        landing = Landing(path, path.relative_to(landing_dir).as_posix(), file_sha256(path))
+        loaded = con.execute(
+            "SELECT 1 FROM landing_files WHERE sha256 = ?", [landing.sha256]
+        ).fetchone()
+        if loaded or landing.sha256 in seen:
+            results.append(LoadResult(landing.name, path.parent.name, skipped=True))
+            continue
+        seen.add(landing.sha256)
+        file_size = path.stat().st_size
+        if chunk and size + file_size > CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(landing)
+        size += file_size
+    if chunk:
+        yield chunk
+
+
+def stage(con: duckdb.DuckDBPyConnection, chunk: list[Landing]) -> None:
+    """Stage, type and validate the chunk's lines; rejected lines go to `staged_rejects`."""
+    staging.create_tables(con)
+    for file_no, landing in enumerate(chunk):
+        landing.file_no = file_no
+        text = landing.path.read_bytes().decode("utf-8", errors="replace")
+        landing.lines_read = staging.stage_text(con, file_no, text)
+    for bad in staging.parse_staged(con):
+        chunk[bad.file_no].bad.append(Quarantined(bad.line_number, [bad.reason], bad.raw_line))
+    failures = quality.failed_expectations(suite_frame(con))
+    type_errors = con.execute(
+        "SELECT row_id, type_errors FROM staged WHERE len(type_errors) > 0"
     ).fetchall()
-    con.unregister("regrouped")
-    return len(changed)
+    reasons = {row_id: list(errors) for row_id, errors in type_errors}
+    for row_id, failed in failures.items():
+        known = reasons.setdefault(row_id, [])
+        known.extend(r for r in failed if r not in known)
+    con.register("rejects_frame", pd.DataFrame(
+        {"row_id": list(reasons), "reasons": list(reasons.values())}
+    ).astype({"row_id": "int64"}))
+    con.execute("CREATE OR REPLACE TEMP TABLE staged_rejects AS "
+                "SELECT row_id, reasons::VARCHAR[] AS reasons FROM rejects_frame")
+    con.unregister("rejects_frame")
+    for file_no, number, why, raw, source, source_id in con.execute(REJECTED).fetchall():
+        chunk[file_no].bad.append(Quarantined(number, list(why), raw, source, source_id))
+    for landing in chunk:
+        landing.bad.sort(key=lambda q: q.line_number)
 
 
-def backfill_blocks(con: duckdb.DuckDBPyConnection) -> int:
-    """Give rows loaded before migration 003 their block, then group them."""
-    rows = con.execute(
-        "SELECT source, source_id, company, title FROM postings WHERE block_key IS NULL"
-    ).fetchall()
-    if not rows:
-        return 0
-    con.executemany(
-        "UPDATE postings SET block_key = ?, job_key = ? WHERE source = ? AND source_id = ?",
-        [[block_key(c, t), member_key(s, i), s, i] for s, i, c, t in rows],
+def suite_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The staged lines as the suite checks them, with Arrow-backed text columns."""
+    table = con.sql(staging.SUITE_FRAME).to_arrow_table()
+    return table.to_pandas(types_mapper=_arrow_strings)
+
+
+def _arrow_strings(arrow_type: Any) -> pd.ArrowDtype | None:
+    import pyarrow as pa
+
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return pd.ArrowDtype(arrow_type)
+    return None
+
+
+def commit_file(
+    con: duckdb.DuckDBPyConnection, landing: Landing, close_after_missed: int
+) -> LoadResult:
+    """One staged file into the warehouse, in one transaction."""
+    result = LoadResult(landing.name, landing.path.parent.name, lines_read=landing.lines_read,
+                        quarantined=len(landing.bad))
+    now = datetime.now(UTC)
+    params = {"landing_file": landing.name, "now": now}
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(FILE_ROWS.format(file_no=int(landing.file_no)))
+        grouping.store_keys(con, "file_rows")
+        con.execute(BATCH, params)
+        sources = con.execute("SELECT DISTINCT source FROM batch").fetchall()
+        if len(sources) == 1:
+            result.source = sources[0][0]
+        result.inserted, result.updated, result.unchanged = con.execute(COUNT_CHANGES).fetchone()
+        con.execute(ACTIVE)
+        con.execute(UPSERT)
+        grouping.save_keys(con)
+        grouping.regroup_active(con)
+        if result.inserted + result.updated + result.unchanged and is_complete_crawl(
+            landing.path
+        ):
+            result.closed += count_missing(con, result.source, close_after_missed, now)
+        result.closed += close_expired(con, now)
+        con.execute(OBSERVATIONS, params)
+        _insert_quarantine(con, landing.name, landing.bad, now)
+        con.execute(
+            "INSERT INTO landing_files VALUES (?, ?, ?, ?, ?)",
+            [landing.sha256, landing.name, result.source, result.lines_read, now],
+        )
+        con.execute(
+            "INSERT INTO load_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [landing.name, landing.sha256, result.source, result.lines_read, result.inserted,
+             result.updated, result.unchanged, result.quarantined, now],
+        )
+        con.execute("DROP TABLE batch; DROP TABLE batch_keys; DROP TABLE grouping_active; "
+                    "DROP VIEW file_rows")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    log.info(
+        "loaded %s: %d lines, %d new, %d updated, %d unchanged, %d quarantined, %d closed",
+        landing.name, result.lines_read, result.inserted, result.updated, result.unchanged,
+        result.quarantined, result.closed,
     )
-    regroup(con, "SELECT DISTINCT block_key FROM postings")
-    return len(rows)
+    return result
 
 
 def count_missing(
@@ -342,61 +363,75 @@ def count_missing(
 
 
 def close_expired(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
-    rows = con.execute(
-        "UPDATE postings SET closed_at = $now "
-        "WHERE closed_at IS NULL AND valid_through < $now RETURNING source",
+    [(closed,)] = con.execute(
+        "UPDATE postings SET closed_at = $now WHERE closed_at IS NULL AND valid_through < $now",
         {"now": now},
     ).fetchall()
-    return len(rows)
-
-
-def _insert_observations(
-    con: duckdb.DuckDBPyConnection, lines: pd.DataFrame, name: str, now: datetime
-) -> None:
-    if lines.empty:
-        return
-    observed = lines[["line_no", "source", "source_id", "content_hash", "raw_line"]].rename(
-        columns={"line_no": "line_number"}
-    )
-    observed["landing_file"] = name
-    observed["observed_at"] = now
-    con.register("observed", observed)
-    con.execute(
-        "INSERT INTO raw_postings BY NAME SELECT * FROM observed ON CONFLICT DO NOTHING"
-    )
-    con.unregister("observed")
+    return closed
 
 
 def _insert_quarantine(
     con: duckdb.DuckDBPyConnection, name: str, bad: list[Quarantined], now: datetime
 ) -> None:
-    for item in bad:
+    for item in bad[:LOGGED_PER_FILE]:
         log.warning("quarantined %s line %d: %s", name, item.line_number, "; ".join(item.reasons))
+    if len(bad) > LOGGED_PER_FILE:
+        log.warning("quarantined %s: %d more lines (see the quarantine table)", name,
+                    len(bad) - LOGGED_PER_FILE)
     if not bad:
         return
-    con.executemany(
-        "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [[name, q.line_number, q.source, q.source_id, q.reasons, q.raw_line, now] for q in bad],
+    frame = pd.DataFrame({
+        "line_number": [q.line_number for q in bad], "source": [q.source for q in bad],
+        "source_id": [q.source_id for q in bad], "reasons": [q.reasons for q in bad],
+        "raw_line": [q.raw_line for q in bad],
+    })
+    con.register("quarantined_frame", frame)
+    con.execute(
+        "INSERT INTO quarantine BY NAME SELECT $name AS landing_file, line_number, source, "
+        "source_id, reasons::VARCHAR[] AS reasons, raw_line, $now::TIMESTAMPTZ AS quarantined_at "
+        "FROM quarantined_frame ON CONFLICT DO NOTHING",
+        {"name": name, "now": now},
     )
+    con.unregister("quarantined_frame")
 
 
-def load_pending(
-    warehouse: Warehouse,
-    landing_dir: Path,
-    progress: Callable[[int, int, LoadResult], None] | None = None,
-    close_after_missed: int = CLOSE_AFTER_MISSED,
-) -> list[LoadResult]:
-    """Load every finished landing file not loaded yet."""
-    files = pending_files(landing_dir)
-    results = []
-    with warehouse.writer() as con:
-        backfill_blocks(con)
-        for index, path in enumerate(files, start=1):
-            result = load_file(con, path, landing_dir, close_after_missed)
-            results.append(result)
-            if progress:
-                progress(index, len(files), result)
-    return results
+BACKFILL_HASHES = f"""
+UPDATE postings SET content_hash = sb_content_hash(
+    {staging.CONTENT_HASH_ARGUMENTS.replace("_time", "")})
+WHERE (source, source_id) IN (SELECT source, source_id FROM grouping_active)
+"""
+
+
+def backfill(con: duckdb.DuckDBPyConnection) -> int:
+    """Give postings loaded before migration 006 their grouping keys and content hash, then
+    group them. Returns how many postings it touched (0 on every later run)."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE grouping_active AS SELECT source, source_id FROM postings "
+        "ANTI JOIN grouping_keys USING (source, source_id)"
+    )
+    [(missing,)] = con.execute("SELECT count(*) FROM grouping_active").fetchall()
+    if missing:
+        grouping.store_keys(con, "(SELECT * FROM postings SEMI JOIN grouping_active "
+                                 "USING (source, source_id))")
+        grouping.save_keys(con)
+        con.execute("UPDATE postings SET block_key = k.block_key FROM batch_keys AS k "
+                    "WHERE postings.source = k.source AND postings.source_id = k.source_id")
+        con.execute(BACKFILL_HASHES)
+        grouping.regroup_active(con)
+        con.execute("DROP TABLE batch_keys")
+        log.info("backfilled grouping keys for %d postings", missing)
+    con.execute("DROP TABLE grouping_active")
+    return missing
+
+
+def regroup_all(con: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild every group from scratch; returns how many postings changed job key."""
+    prepare(con)
+    con.execute("CREATE OR REPLACE TEMP TABLE grouping_active AS "
+                "SELECT source, source_id FROM postings")
+    changed = grouping.regroup_active(con)
+    con.execute("DROP TABLE grouping_active")
+    return changed
 
 
 def totals(results: list[LoadResult]) -> dict[str, int]:

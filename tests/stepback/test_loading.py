@@ -216,7 +216,7 @@ def test_near_misses_stay_two_jobs_and_regrouping_is_idempotent(
     assert groups == [(["jsonld:test:1", "rss:test:9"],), (["jsonld:test:2"],)]
     before = rows(warehouse, "SELECT source_id, job_key FROM postings ORDER BY 1")
     with warehouse.writer() as con:
-        assert loading.regroup(con, "SELECT DISTINCT block_key FROM postings") == 0
+        assert loading.regroup_all(con) == 0
     assert rows(warehouse, "SELECT source_id, job_key FROM postings ORDER BY 1") == before
 
 
