@@ -33,8 +33,10 @@ MIN_SIMILARITY = 0.5
 MIN_WORDS_TO_COMPARE = 12
 SHINGLE = 3
 # Blocks up to this size compare every pair; larger ones only pairs that share a text anchor.
-EXHAUSTIVE_BLOCK_SIZE = 50
+EXHAUSTIVE_BLOCK_SIZE = 8
 ANCHORS = 3
+# A sentence in more postings than this is boilerplate, not a trace of one job.
+COMMON_SENTENCE = 5
 MIN_SENTENCE = 20
 ABBREVIATIONS = {
     "pa": "production assistant",
@@ -122,11 +124,11 @@ def member_key(source: str, source_id: str) -> str:
     return _evaluate("sb_member_key(?, ?)", source, source_id)
 
 
-# Min-hashes of the sentences, one per seed (a lambda over a column, not over a macro argument:
-# DuckDB re-evaluates captured arguments per element).
+# Min-hashes of a posting's rare sentences (all of them when none is rare), one per seed.
 ANCHOR_EXPRESSIONS = ", ".join(
-    f"list_min(list_transform(s.sentences, lambda x: hash(x, {seed})))" for seed in range(ANCHORS)
+    f"list_min(list_transform(t.hashes, lambda x: hash(x, {seed})))" for seed in range(ANCHORS)
 )
+ANCHOR_KEY = "hash(block_key, anchor)"
 CREATE_KEYS = """
 CREATE OR REPLACE TEMP TABLE {target} AS
 WITH titles AS (
@@ -142,6 +144,28 @@ productions AS (
 cities AS (
     SELECT location, sb_city(location) AS city_key
     FROM (SELECT DISTINCT location FROM {source})
+),
+
+sentences AS (
+    SELECT source, source_id, hash(unnest(sb_sentences(description))) AS sentence_hash
+    FROM {source}
+),
+
+counted AS (
+    SELECT
+        s.source, s.source_id, s.sentence_hash,
+        coalesce(c.postings, 0) + count(*) OVER (PARTITION BY s.sentence_hash) AS postings
+    FROM sentences AS s
+    LEFT JOIN sentence_counts AS c USING (sentence_hash)
+),
+
+texts AS (
+    SELECT
+        source, source_id,
+        coalesce(list(sentence_hash) FILTER (WHERE postings <= {common}), list(sentence_hash))
+            AS hashes
+    FROM counted
+    GROUP BY source, source_id
 )
 
 SELECT
@@ -152,11 +176,20 @@ SELECT
     productions.production_key,
     cities.city_key,
     [{anchors}] AS text_anchors
-FROM (SELECT *, sb_sentences(description) AS sentences FROM {source}) AS s
+FROM {source} AS s
 LEFT JOIN titles
     ON titles.company IS NOT DISTINCT FROM s.company AND titles.title IS NOT DISTINCT FROM s.title
 LEFT JOIN productions ON productions.production IS NOT DISTINCT FROM s.production
 LEFT JOIN cities ON cities.location IS NOT DISTINCT FROM s.location
+LEFT JOIN texts AS t USING (source, source_id)
+"""
+
+COUNT_SENTENCES = """
+INSERT INTO sentence_counts
+SELECT sentence_hash, count(*) AS postings
+FROM (SELECT hash(unnest(sb_sentences(description))) AS sentence_hash FROM {source})
+GROUP BY sentence_hash
+ON CONFLICT (sentence_hash) DO UPDATE SET postings = postings + excluded.postings
 """
 
 # Pairs of an active posting with the postings of its block that productions and cities allow:
@@ -164,49 +197,56 @@ LEFT JOIN cities ON cities.location IS NOT DISTINCT FROM s.location
 # outside the active set stands for its group (its job key); two active postings pair once.
 CANDIDATES = f"""
 CREATE OR REPLACE TEMP TABLE grouping_candidates AS
-WITH blocks AS (
-    SELECT block_key, count(*) AS size
+WITH active AS (
+    SELECT k.* FROM grouping_keys AS k SEMI JOIN grouping_active USING (source, source_id)
+),
+
+sizes AS (
+    SELECT block_key, count(*) > {EXHAUSTIVE_BLOCK_SIZE} AS large
     FROM grouping_keys
-    WHERE block_key IN (
-        SELECT k.block_key
-        FROM grouping_keys AS k
-        SEMI JOIN grouping_active USING (source, source_id)
-    )
+    WHERE block_key IN (SELECT block_key FROM active)
     GROUP BY block_key
 ),
 
-members AS (
-    SELECT
-        k.block_key, k.member_key, k.production_key, k.city_key, k.text_anchors,
-        b.size > {EXHAUSTIVE_BLOCK_SIZE} AS large,
-        p.job_key,
-        coalesce(p.remote, false) AS remote,
-        a.source IS NOT NULL AS active
-    FROM grouping_keys AS k
-    INNER JOIN blocks AS b USING (block_key)
-    INNER JOIN postings AS p USING (source, source_id)
-    LEFT JOIN grouping_active AS a USING (source, source_id)
-),
-
 small_pairs AS (
-    SELECT a.member_key AS a_key, b.member_key AS b_key
-    FROM members AS a
-    INNER JOIN members AS b ON a.block_key = b.block_key AND a.member_key <> b.member_key
-    WHERE a.active AND NOT a.large
+    SELECT a.member_key AS a_key, k.member_key AS b_key
+    FROM active AS a
+    INNER JOIN sizes USING (block_key)
+    INNER JOIN grouping_keys AS k ON k.block_key = a.block_key
+    WHERE NOT sizes.large AND k.member_key <> a.member_key
 ),
 
-anchored AS (
-    SELECT block_key, member_key, active, unnest(text_anchors) AS anchor
-    FROM members
-    WHERE large
+active_anchors AS (
+    SELECT member_key, {ANCHOR_KEY} AS anchor_key
+    FROM (
+        SELECT a.member_key, a.block_key, unnest(a.text_anchors) AS anchor
+        FROM active AS a
+        INNER JOIN sizes USING (block_key)
+        WHERE sizes.large
+    )
 ),
 
 large_pairs AS (
-    SELECT DISTINCT a.member_key AS a_key, b.member_key AS b_key
-    FROM anchored AS a
-    INNER JOIN anchored AS b
-        ON a.block_key = b.block_key AND a.anchor = b.anchor AND a.member_key <> b.member_key
-    WHERE a.active
+    SELECT DISTINCT aa.member_key AS a_key, g.member_key AS b_key
+    FROM active_anchors AS aa
+    INNER JOIN grouping_anchors AS g USING (anchor_key)
+    WHERE g.member_key <> aa.member_key
+),
+
+pairs AS (
+    SELECT * FROM small_pairs UNION SELECT * FROM large_pairs
+),
+
+ends AS (
+    SELECT
+        k.member_key, k.production_key, k.city_key,
+        coalesce(p.remote, false) AS remote,
+        p.job_key,
+        a.source IS NOT NULL AS active
+    FROM grouping_keys AS k
+    INNER JOIN postings AS p USING (source, source_id)
+    LEFT JOIN grouping_active AS a USING (source, source_id)
+    WHERE k.member_key IN (SELECT a_key FROM pairs UNION SELECT b_key FROM pairs)
 )
 
 SELECT
@@ -214,9 +254,9 @@ SELECT
     b.member_key AS b_key,
     b.active AS b_active,
     b.job_key AS b_job
-FROM (SELECT * FROM small_pairs UNION ALL SELECT * FROM large_pairs) AS pairs
-INNER JOIN members AS a ON a.member_key = pairs.a_key
-INNER JOIN members AS b ON b.member_key = pairs.b_key
+FROM pairs
+INNER JOIN ends AS a ON a.member_key = pairs.a_key
+INNER JOIN ends AS b ON b.member_key = pairs.b_key
 WHERE (NOT b.active OR a.member_key < b.member_key)
   AND (a.production_key = '' OR b.production_key = '' OR a.production_key = b.production_key)
   AND (a.remote OR b.remote OR a.city_key = '' OR b.city_key = '' OR a.city_key = b.city_key)
@@ -277,12 +317,20 @@ def components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[s
 
 
 def store_keys(con: duckdb.DuckDBPyConnection, source: str) -> None:
-    """Compute grouping keys for the postings in relation `source` into TEMP `batch_keys`."""
-    con.execute(CREATE_KEYS.format(target="batch_keys", source=source, anchors=ANCHOR_EXPRESSIONS))
+    """Compute grouping keys for the postings in relation `source` into TEMP `batch_keys`, and
+    count their sentences."""
+    con.execute(CREATE_KEYS.format(target="batch_keys", source=source,
+                                   anchors=ANCHOR_EXPRESSIONS, common=COMMON_SENTENCE))
+    con.execute(COUNT_SENTENCES.format(source=source))
 
 
 def save_keys(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT OR REPLACE INTO grouping_keys SELECT * FROM batch_keys")
+    con.execute(
+        "DELETE FROM grouping_anchors WHERE member_key IN (SELECT member_key FROM batch_keys)"
+    )
+    con.execute(f"INSERT INTO grouping_anchors SELECT {ANCHOR_KEY}, member_key FROM ("
+                "SELECT member_key, block_key, unnest(text_anchors) AS anchor FROM batch_keys)")
 
 
 def same_job_edges(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
@@ -341,6 +389,8 @@ CREATE TEMP TABLE postings (
     source VARCHAR, source_id VARCHAR, company VARCHAR, title VARCHAR, production VARCHAR,
     location VARCHAR, remote BOOLEAN, description VARCHAR, job_key VARCHAR, block_key VARCHAR
 );
+CREATE TEMP TABLE sentence_counts (sentence_hash UBIGINT PRIMARY KEY, postings INTEGER);
+CREATE TEMP TABLE grouping_anchors (anchor_key UBIGINT, member_key VARCHAR);
 CREATE TEMP TABLE grouping_keys (
     source VARCHAR, source_id VARCHAR, member_key VARCHAR, block_key VARCHAR,
     production_key VARCHAR, city_key VARCHAR, text_anchors UBIGINT[],

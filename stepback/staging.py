@@ -24,7 +24,7 @@ JSON_TYPE_NAMES = {
 }
 NUMBER_TYPES = ("'BIGINT'", "'UBIGINT'", "'DOUBLE'")
 TEXT_TYPES = ("'VARCHAR'", *NUMBER_TYPES)
-ROW_ID = "file_no * 100000000 + line_number"
+ROW_ID = "file_no::BIGINT * 100000000 + line_number"
 # What a posting says, as a fingerprint: it changes only when the content does (not the time it
 # was scraped). Typed values, so a warehouse row and a staged line hash alike.
 CONTENT_HASH_MACRO = """

@@ -231,3 +231,42 @@ def test_an_empty_landing_file_loads_as_nothing_new(warehouse: Warehouse, tmp_pa
     assert [(r.skipped, r.lines_read, r.inserted) for r in results] == [(True, 0, 0),
                                                                        (False, 0, 0)]
     assert rows(warehouse, "SELECT missed_crawls, closed_at FROM postings") == [(0, None)]
+
+
+def test_large_blocks_group_copies_through_their_rare_sentences(
+    warehouse: Warehouse, tmp_path: Path
+):
+    """A block of more than `EXHAUSTIVE_BLOCK_SIZE` postings compares only postings that share
+    a min-hash of their uncommon sentences; the shared boilerplate must not join them."""
+    from stepback.grouping import EXHAUSTIVE_BLOCK_SIZE
+
+    boilerplate = ("NBCUniversal is an equal opportunity employer and values every voice. "
+                   "All offers are contingent on a background check and references. ")
+    shows = ["Saturday Night Live", "The Tonight Show", "Late Night", "Today", "Dateline",
+             "Nightly News", "Meet the Press", "The Voice", "American Ninja Warrior",
+             "Sunday Night Football", "Access Hollywood", "Hoda and Jenna"]
+    assert len(shows) > EXHAUSTIVE_BLOCK_SIZE
+
+    def text(i: int, show: str) -> str:
+        return (f"The {show} team is hiring a production assistant to cover rehearsals, "
+                f"scripts and green room runs for show number {i}. "
+                f"Expect early calls in studio {i} and fast turnarounds on {show} days. "
+                + boilerplate + f"Reference {i:06d} for this opening.")
+
+    landing = tmp_path / "landing"
+    write_landing(landing / "jsonld_test", "run1.jsonl", [
+        posting(source_id=str(i), title="Production Assistant", company="NBCUniversal",
+                production=None, location="New York, NY", description=text(i, show))
+        for i, show in enumerate(shows)
+    ])
+    write_landing(landing / "rss_test", "run1.jsonl", [
+        posting(source="rss:test", source_id="copy", title="PA", company="NBCUniversal, LLC",
+                production=None, location="New York, NY", url="https://feed.example/copy",
+                description="Posted via the board. " + text(3, shows[3])
+                            + " Apply below with your resume."),
+    ])
+    load_pending(warehouse, landing)
+    groups = rows(warehouse, "SELECT list(source_id ORDER BY source_id) FROM postings "
+                             "GROUP BY job_key HAVING count(*) > 1")
+    assert groups == [(["3", "copy"],)]
+    assert rows(warehouse, "SELECT count(*) FROM jobs") == [(len(shows),)]
