@@ -13,10 +13,16 @@ compared), then two postings in a block are the same job unless they disagree:
 Same-job pairs join into groups (union-find); a group's job key is its smallest member key, so
 grouping the same postings again gives the same keys.
 
-Everything per posting (normalising, keys, shingles, comparing) runs in DuckDB as the SQL
-macros below, the one definition of each; only the union of pairs runs in Python. Grouping is
-incremental: a load compares its new and changed postings with their block, and regroups the
-old group of a changed posting from scratch, so a load costs what it adds, not what is stored.
+Keys are computed in DuckDB by the SQL macros below (the one definition of each normalisation)
+and kept in `grouping_keys` beside the posting. A block of up to `EXHAUSTIVE_BLOCK_SIZE`
+postings compares every pair; a larger one (the "Production Assistant" at a big studio, with
+hundreds of postings) compares only postings that share a text anchor: a min-hash of the
+description's sentences, leaving out sentences seen in more than `COMMON_SENTENCE` postings
+(boilerplate). Candidates are checked on their shingles in Python and joined by union-find.
+
+Grouping is incremental: a load compares its new and changed postings with their block, and
+rebuilds from scratch the old group of a posting that changed, so a load costs what it adds,
+not what is stored.
 """
 
 from __future__ import annotations
@@ -83,8 +89,10 @@ CREATE OR REPLACE TEMP MACRO sb_normal_title(t) AS array_to_string(list_filter(
     lambda w: NOT list_contains({_sql_list(FILLER)}, w)), ' ');
 CREATE OR REPLACE TEMP MACRO sb_normal_company(t) AS array_to_string(list_filter(
     sb_words(t), lambda w: NOT list_contains({_sql_list(COMPANY_SUFFIXES)}, w)), ' ');
-CREATE OR REPLACE TEMP MACRO sb_block_key(company, title) AS
-    left(sha256(sb_normal_company(company) || '|' || sb_normal_title(title)), 16);
+CREATE OR REPLACE TEMP MACRO sb_block_key(company, title, production) AS
+    left(sha256(sb_normal_company(company) || '|' || sb_normal_title(
+        CASE WHEN length(production) > 2
+             THEN replace(lower(title), lower(production), ' ') ELSE title END)), 16);
 CREATE OR REPLACE TEMP MACRO sb_member_key(source, source_id) AS
     left(sha256(source || '|' || source_id), 16);
 CREATE OR REPLACE TEMP MACRO sb_city(location) AS sb_fold(split_part(location, ',', 1));
@@ -116,8 +124,10 @@ def normal_company(company: str | None) -> str:
     return _evaluate("sb_normal_company(?)", company)
 
 
-def block_key(company: str | None, title: str | None) -> str:
-    return _evaluate("sb_block_key(?, ?)", company, title)
+def block_key(company: str | None, title: str | None, production: str | None = None) -> str:
+    """The block of a posting: its company and title, less the production a title may name
+    ("PA - 99th Oscars" on one board is "Production Assistant" on the studio's own)."""
+    return _evaluate("sb_block_key(?, ?, ?)", company, title, production)
 
 
 def member_key(source: str, source_id: str) -> str:
@@ -132,8 +142,8 @@ ANCHOR_KEY = "hash(block_key, anchor)"
 CREATE_KEYS = """
 CREATE OR REPLACE TEMP TABLE {target} AS
 WITH titles AS (
-    SELECT company, title, sb_block_key(company, title) AS block_key
-    FROM (SELECT DISTINCT company, title FROM {source})
+    SELECT company, title, production, sb_block_key(company, title, production) AS block_key
+    FROM (SELECT DISTINCT company, title, production FROM {source})
 ),
 
 productions AS (
@@ -179,6 +189,7 @@ SELECT
 FROM {source} AS s
 LEFT JOIN titles
     ON titles.company IS NOT DISTINCT FROM s.company AND titles.title IS NOT DISTINCT FROM s.title
+    AND titles.production IS NOT DISTINCT FROM s.production
 LEFT JOIN productions ON productions.production IS NOT DISTINCT FROM s.production
 LEFT JOIN cities ON cities.location IS NOT DISTINCT FROM s.location
 LEFT JOIN texts AS t USING (source, source_id)

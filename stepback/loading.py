@@ -30,6 +30,7 @@ CLOSE_AFTER_MISSED = 3
 # Files staged and validated together; bounds the loader's memory whatever the backlog.
 CHUNK_BYTES = 192 << 20
 LOGGED_PER_FILE = 5
+LOAD_MEMORY_LIMIT = "1GB"
 
 
 @dataclass
@@ -225,6 +226,8 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("SET TimeZone = 'UTC'")
     # One checkpoint at the end of the load, not one per file's commit.
     con.execute("SET checkpoint_threshold = '4GB'")
+    # DuckDB spills to disk past this, so a backlog of any size loads in bounded memory.
+    con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
     grouping.install_macros(con)
     con.execute(staging.CONTENT_HASH_MACRO)
 

@@ -16,7 +16,9 @@ PAIRS = [
 
 
 def grouped_together(a: dict, b: dict) -> bool:
-    if block_key(a["company"], a["title"]) != block_key(b["company"], b["title"]):
+    if block_key(a["company"], a["title"], a["production"]) != block_key(
+        b["company"], b["title"], b["production"]
+    ):
         return False
     keys = group_rows([a, b])
     return keys[(a["source"], a["source_id"])] == keys[(b["source"], b["source_id"])]
@@ -53,3 +55,9 @@ def test_company_suffixes_fold_but_names_stay_apart() -> None:
 def test_grouping_is_stable_whatever_the_order() -> None:
     pair = PAIRS[0]
     assert group_rows([pair["a"], pair["b"]]) == group_rows([pair["b"], pair["a"]])
+
+
+def test_a_title_naming_its_production_blocks_with_the_plain_title() -> None:
+    assert block_key("ABC", "PA – 99th Oscars", "99th Oscars") == block_key(
+        "ABC", "Production Assistant", "99th Oscars")
+    assert block_key("ABC", "PA – 99th Oscars", None) != block_key("ABC", "PA", None)
