@@ -197,13 +197,19 @@ def flag(warehouse: Warehouse, email: str, source_id: str, score: float) -> None
         )
 
 
-def test_each_subscriber_is_sent_at_their_own_time_for_their_own_day(settings: Settings) -> None:
+def one_job_for_andrea_and_bo(settings: Settings) -> Warehouse:
+    """A warehouse with one job, flagged for Andrea (by `seed`) and for Bo."""
     warehouse = Warehouse(settings.warehouse_path)
     warehouse.init()
     seed(warehouse, [posting(source_id="1")], {"1": 0.9})
     with warehouse.writer() as con:
         subscribe(con, BO)
     flag(warehouse, BO.email, "1", 0.8)
+    return warehouse
+
+
+def test_each_subscriber_is_sent_at_their_own_time_for_their_own_day(settings: Settings) -> None:
+    warehouse = one_job_for_andrea_and_bo(settings)
 
     # 08:00 in London, midnight in Los Angeles: only Bo's 06:00 has come.
     morning = run_digest(warehouse, settings, now=datetime(2026, 11, 26, 8, tzinfo=UTC),
@@ -248,12 +254,7 @@ def test_nothing_new_sends_a_note_only_to_those_who_asked(
 def test_a_refused_subscriber_is_retried_and_the_others_still_get_theirs(
     settings: Settings, smtp_server
 ) -> None:
-    warehouse = Warehouse(settings.warehouse_path)
-    warehouse.init()
-    seed(warehouse, [posting(source_id="1")], {"1": 0.9})
-    with warehouse.writer() as con:
-        subscribe(con, BO)
-    flag(warehouse, BO.email, "1", 0.8)
+    warehouse = one_job_for_andrea_and_bo(settings)
     smtp_server.handler.refuse.add(ANDREA.email)
     smtp = parse_smtp_url(smtp_server.url())
     day = date(2026, 11, 26)
