@@ -288,15 +288,15 @@ WHERE k.member_key IN (
 _FOLD_TABLE = {c: " " for c in range(128) if not chr(c).isalnum()} | {ord("'"): None}
 
 
-def fold(text: str | None) -> str:
-    """Lower case, accents and punctuation folded to single spaces (as `sb_fold`)."""
+def folded_words(text: str | None) -> list[str]:
+    """The words `sb_fold` leaves: lower case, accents and punctuation folded away."""
     ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
-    return " ".join(ascii_text.lower().translate(_FOLD_TABLE).split())
+    return ascii_text.lower().translate(_FOLD_TABLE).split()
 
 
 def shingles(text: str | None) -> frozenset[int]:
     """The description's word 3-grams, hashed (set operations on ints beat them on tuples)."""
-    words = fold(text).split()
+    words = folded_words(text)
     if len(words) < MIN_WORDS_TO_COMPARE:
         return frozenset()
     return frozenset(map(hash, zip(*(words[i:] for i in range(SHINGLE)), strict=False)))
