@@ -98,38 +98,78 @@ def is_complete_crawl(path: Path) -> bool:
     )
 
 
-# One row per posting (the last line wins), with its grouping keys.
+# Each file's postings (a file's last line for a posting wins), with the hash the chunk's
+# previous file gave that posting and whether this file is the chunk's last word on it.
+FILE_POSTINGS = """
+CREATE OR REPLACE TEMP TABLE file_postings AS
+WITH passed AS (
+    SELECT row_id, file_no, line_number, source, source_id, content_hash
+    FROM staged
+    ANTI JOIN staged_rejects USING (row_id)
+    WHERE is_object
+),
+
+last_in_file AS (
+    SELECT *
+    FROM passed
+    QUALIFY row_number() OVER (
+        PARTITION BY file_no, source, source_id ORDER BY line_number DESC) = 1
+)
+
+SELECT
+    *,
+    lag(content_hash) OVER (PARTITION BY source, source_id ORDER BY file_no) AS previous_hash,
+    file_no = max(file_no) OVER (PARTITION BY source, source_id) AS is_last
+FROM last_in_file
+"""
+
+# Per file: new, changed and unchanged postings against what came before it (an earlier file of
+# the chunk, else the warehouse), and its source.
+FILE_COUNTS = """
+CREATE OR REPLACE TEMP TABLE file_counts AS
+WITH compared AS (
+    SELECT
+        f.file_no, f.source, f.content_hash,
+        coalesce(f.previous_hash, p.content_hash) AS before_hash
+    FROM file_postings AS f
+    LEFT JOIN postings AS p USING (source, source_id)
+),
+
+counted AS (
+    SELECT
+        file_no,
+        count(*) FILTER (WHERE before_hash IS NULL) AS inserted,
+        count(*) FILTER (WHERE before_hash <> content_hash) AS updated,
+        count(*) FILTER (WHERE before_hash = content_hash) AS unchanged,
+        CASE WHEN count(DISTINCT source) = 1 THEN any_value(source) END AS source
+    FROM compared
+    GROUP BY file_no
+)
+
+SELECT
+    c.file_no,
+    coalesce(n.source, c.folder) AS source,
+    coalesce(n.inserted, 0) AS inserted,
+    coalesce(n.updated, 0) AS updated,
+    coalesce(n.unchanged, 0) AS unchanged
+FROM chunk_files AS c
+LEFT JOIN counted AS n USING (file_no)
+ORDER BY c.file_no
+"""
+
+# One row per posting: the chunk's last word on it.
 BATCH = """
 CREATE OR REPLACE TEMP TABLE batch AS
 SELECT
-    f.source, f.source_id, f.url, f.title, f.company, f.production, f.location, f.remote,
-    f.employment_type, f."union", f.description, f.pay_min, f.pay_max, f.pay_currency,
-    f.pay_unit, f.posted_at_time AS posted_at, f.valid_through_time AS valid_through,
-    f.scraped_at_time AS scraped_at, f.content_hash,
-    k.block_key,
-    k.member_key AS job_key,
-    $landing_file AS landing_file,
-    $now::TIMESTAMPTZ AS now
-FROM file_rows AS f
-INNER JOIN batch_keys AS k USING (source, source_id)
-QUALIFY row_number() OVER (PARTITION BY f.source, f.source_id ORDER BY f.line_number DESC) = 1
-"""
-
-# The file's lines that passed: the staged rows of this file, less the rejected ones.
-FILE_ROWS = """
-CREATE OR REPLACE TEMP VIEW file_rows AS
-SELECT *
-FROM staged
-WHERE file_no = {file_no} AND is_object AND row_id NOT IN (SELECT row_id FROM staged_rejects)
-"""
-
-COUNT_CHANGES = """
-SELECT
-    count(*) FILTER (WHERE p.source IS NULL) AS inserted,
-    count(*) FILTER (WHERE p.content_hash <> b.content_hash) AS updated,
-    count(*) FILTER (WHERE p.content_hash = b.content_hash) AS unchanged
-FROM batch AS b
-LEFT JOIN postings AS p USING (source, source_id)
+    s.source, s.source_id, s.url, s.title, s.company, s.production, s.location, s.remote,
+    s.employment_type, s."union", s.description, s.pay_min, s.pay_max, s.pay_currency,
+    s.pay_unit, s.posted_at_time AS posted_at, s.valid_through_time AS valid_through,
+    s.scraped_at_time AS scraped_at, s.content_hash,
+    s.file_no, c.landing_file
+FROM file_postings AS f
+INNER JOIN staged AS s USING (row_id)
+INNER JOIN chunk_files AS c ON c.file_no = f.file_no
+WHERE f.is_last
 """
 
 # New postings, and every member of a group that one of the batch's postings changed in.
@@ -138,8 +178,9 @@ CREATE OR REPLACE TEMP TABLE grouping_active AS
 WITH moved AS (
     SELECT p.job_key
     FROM batch AS b
+    INNER JOIN batch_keys AS k USING (source, source_id)
     INNER JOIN postings AS p USING (source, source_id)
-    WHERE p.content_hash <> b.content_hash OR p.block_key IS DISTINCT FROM b.block_key
+    WHERE p.content_hash <> b.content_hash OR p.block_key IS DISTINCT FROM k.block_key
 )
 
 SELECT source, source_id FROM batch ANTI JOIN postings USING (source, source_id)
@@ -150,12 +191,15 @@ SELECT source, source_id FROM postings WHERE job_key IN (SELECT job_key FROM mov
 UPSERT = """
 INSERT INTO postings BY NAME
 SELECT
-    source, source_id, job_key, block_key, url, title, company, production, location, remote,
-    employment_type, "union", description, pay_min, pay_max, pay_currency, pay_unit,
-    posted_at, valid_through, scraped_at,
-    now AS first_seen, now AS last_seen, now AS changed_at,
-    content_hash, landing_file
-FROM batch
+    b.source, b.source_id, k.member_key AS job_key, k.block_key, b.url, b.title, b.company,
+    b.production, b.location, b.remote, b.employment_type, b."union", b.description,
+    b.pay_min, b.pay_max, b.pay_currency, b.pay_unit, b.posted_at, b.valid_through,
+    b.scraped_at,
+    $now::TIMESTAMPTZ AS first_seen, $now::TIMESTAMPTZ AS last_seen,
+    $now::TIMESTAMPTZ AS changed_at,
+    b.content_hash, b.landing_file
+FROM batch AS b
+INNER JOIN batch_keys AS k USING (source, source_id)
 ON CONFLICT (source, source_id) DO UPDATE SET
     block_key = excluded.block_key, url = excluded.url, title = excluded.title,
     company = excluded.company, production = excluded.production,
@@ -173,12 +217,74 @@ ON CONFLICT (source, source_id) DO UPDATE SET
     content_hash = excluded.content_hash, landing_file = excluded.landing_file
 """
 
+# Open postings missing from complete crawls of their source in this chunk (after the file that
+# last carried them): their new count of missed crawls, and the file whose crawl closes them
+# (the one that brings the count to `close_after`, after which a closed posting counts no more).
+MISSING = """
+CREATE OR REPLACE TEMP TABLE missing AS
+WITH crawls AS (
+    SELECT
+        c.file_no, n.source,
+        row_number() OVER (PARTITION BY n.source ORDER BY c.file_no) AS crawl,
+        count(*) OVER (PARTITION BY n.source) AS crawls
+    FROM chunk_files AS c
+    INNER JOIN file_counts AS n USING (file_no)
+    WHERE c.complete_crawl AND n.inserted + n.updated + n.unchanged > 0
+),
+
+open AS (
+    SELECT
+        p.source, p.source_id, b.file_no,
+        CASE WHEN b.source IS NULL THEN p.missed_crawls ELSE 0 END AS missed_before
+    FROM postings AS p
+    LEFT JOIN batch AS b USING (source, source_id)
+    WHERE p.closed_at IS NULL AND p.source IN (SELECT source FROM crawls)
+),
+
+placed AS (
+    SELECT
+        o.source, o.source_id, o.missed_before,
+        coalesce(c.crawl, 0) AS crawls_before,
+        s.crawls
+    FROM open AS o
+    INNER JOIN (SELECT DISTINCT source, crawls FROM crawls) AS s USING (source)
+    ASOF LEFT JOIN crawls AS c ON c.source = o.source AND c.file_no <= o.file_no
+),
+
+counted AS (
+    SELECT
+        source, source_id, missed_before, crawls_before,
+        missed_before + crawls - crawls_before AS missed
+    FROM placed
+    WHERE crawls > crawls_before
+)
+
+SELECT
+    m.source, m.source_id,
+    least(m.missed, greatest($close_after, m.missed_before + 1)) AS missed_crawls,
+    c.file_no AS closed_by
+FROM counted AS m
+LEFT JOIN crawls AS c
+    ON m.missed >= $close_after AND c.source = m.source
+    AND c.crawl = m.crawls_before + greatest($close_after - m.missed_before, 1)
+"""
+
+EXPIRED = """
+CREATE OR REPLACE TEMP TABLE expired AS
+SELECT p.source, p.source_id, coalesce(b.file_no, $first_file) AS closed_by
+FROM postings AS p
+LEFT JOIN batch AS b USING (source, source_id)
+WHERE p.closed_at IS NULL AND p.valid_through < $now
+"""
+
 OBSERVATIONS = """
 INSERT INTO raw_postings BY NAME
 SELECT
-    $landing_file AS landing_file, line_number, source, source_id, content_hash, raw_line,
+    c.landing_file, s.line_number, s.source, s.source_id, s.content_hash, s.raw_line,
     $now::TIMESTAMPTZ AS observed_at
-FROM file_rows
+FROM staged AS s
+INNER JOIN chunk_files AS c USING (file_no)
+WHERE s.is_object AND s.row_id NOT IN (SELECT row_id FROM staged_rejects)
 ON CONFLICT DO NOTHING
 """
 
@@ -189,15 +295,24 @@ INNER JOIN staged AS s USING (row_id)
 ORDER BY s.file_no, s.line_number
 """
 
-COUNT_MISSING = """
-UPDATE postings SET
-    missed_crawls = missed_crawls + 1,
-    closed_at = CASE WHEN missed_crawls + 1 >= $close_after THEN $now END
-WHERE source = $source
-  AND closed_at IS NULL
-  AND source_id NOT IN (SELECT source_id FROM batch)
-RETURNING closed_at
+LEDGER = """
+INSERT INTO landing_files
+SELECT c.sha256, c.landing_file, n.source, c.lines_read, $now::TIMESTAMPTZ
+FROM chunk_files AS c
+INNER JOIN file_counts AS n USING (file_no)
 """
+
+LOAD_RUNS = """
+INSERT INTO load_runs
+SELECT
+    c.landing_file, c.sha256, n.source, c.lines_read, n.inserted, n.updated, n.unchanged,
+    c.quarantined, $now::TIMESTAMPTZ
+FROM chunk_files AS c
+INNER JOIN file_counts AS n USING (file_no)
+"""
+
+CHUNK_TABLES = ("chunk_files", "file_postings", "file_counts", "batch", "batch_keys",
+                "grouping_active", "missing", "expired")
 
 
 def load_pending(
@@ -214,10 +329,10 @@ def load_pending(
         backfill(con)
         for chunk in chunks(con, files, landing_dir, results):
             stage(con, chunk)
-            for landing in chunk:
-                results.append(commit_file(con, landing, close_after_missed))
+            for result in commit_chunk(con, chunk, close_after_missed):
+                results.append(result)
                 if progress:
-                    progress(len(results), len(files), results[-1])
+                    progress(len(results), len(files), result)
     return results
 
 
@@ -303,99 +418,135 @@ def _arrow_strings(arrow_type: Any) -> pd.ArrowDtype | None:
     return None
 
 
-def commit_file(
-    con: duckdb.DuckDBPyConnection, landing: Landing, close_after_missed: int
-) -> LoadResult:
-    """One staged file into the warehouse, in one transaction."""
-    result = LoadResult(landing.name, landing.path.parent.name, lines_read=landing.lines_read,
-                        quarantined=len(landing.bad))
+def commit_chunk(
+    con: duckdb.DuckDBPyConnection, chunk: list[Landing], close_after_missed: int
+) -> list[LoadResult]:
+    """A staged chunk into the warehouse in one transaction: each file's postings,
+    observations, quarantine, grouping and ledger rows, or none of them. Files apply in order,
+    so a later crawl of a posting updates what an earlier one in the chunk said."""
     now = datetime.now(UTC)
-    params = {"landing_file": landing.name, "now": now}
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute(FILE_ROWS.format(file_no=int(landing.file_no)))
-        grouping.store_keys(con, "file_rows")
-        con.execute(BATCH, params)
-        sources = con.execute("SELECT DISTINCT source FROM batch").fetchall()
-        if len(sources) == 1:
-            result.source = sources[0][0]
-        result.inserted, result.updated, result.unchanged = con.execute(COUNT_CHANGES).fetchone()
-        con.execute(ACTIVE)
-        con.execute(UPSERT)
-        grouping.save_keys(con)
-        grouping.regroup_active(con)
-        if result.inserted + result.updated + result.unchanged and is_complete_crawl(
-            landing.path
-        ):
-            result.closed += count_missing(con, result.source, close_after_missed, now)
-        result.closed += close_expired(con, now)
-        con.execute(OBSERVATIONS, params)
-        _insert_quarantine(con, landing.name, landing.bad, now)
-        con.execute(
-            "INSERT INTO landing_files VALUES (?, ?, ?, ?, ?)",
-            [landing.sha256, landing.name, result.source, result.lines_read, now],
-        )
-        con.execute(
-            "INSERT INTO load_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [landing.name, landing.sha256, result.source, result.lines_read, result.inserted,
-             result.updated, result.unchanged, result.quarantined, now],
-        )
-        con.execute("DROP TABLE batch; DROP TABLE batch_keys; DROP TABLE grouping_active; "
-                    "DROP VIEW file_rows")
+        results = _commit(con, chunk, close_after_missed, now)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    log.info(
-        "loaded %s: %d lines, %d new, %d updated, %d unchanged, %d quarantined, %d closed",
-        landing.name, result.lines_read, result.inserted, result.updated, result.unchanged,
-        result.quarantined, result.closed,
-    )
-    return result
+    for result in results:
+        log.info(
+            "loaded %s: %d lines, %d new, %d updated, %d unchanged, %d quarantined, %d closed",
+            result.landing_file, result.lines_read, result.inserted, result.updated,
+            result.unchanged, result.quarantined, result.closed,
+        )
+    return results
 
 
-def count_missing(
-    con: duckdb.DuckDBPyConnection, source: str | None, close_after: int, now: datetime
-) -> int:
-    """Count a missed crawl for the source's open postings absent from this complete crawl;
-    close those missed `close_after` times in a row. Returns how many closed."""
-    rows = con.execute(
-        COUNT_MISSING, {"source": source, "close_after": close_after, "now": now}
-    ).fetchall()
-    return sum(1 for (closed_at,) in rows if closed_at is not None)
+def _commit(
+    con: duckdb.DuckDBPyConnection, chunk: list[Landing], close_after_missed: int,
+    now: datetime,
+) -> list[LoadResult]:
+    _chunk_files(con, chunk)
+    con.execute(FILE_POSTINGS)
+    con.execute(FILE_COUNTS)
+    results = [
+        LoadResult(landing.name, source, landing.lines_read, inserted, updated, unchanged,
+                   len(landing.bad))
+        for landing, (source, inserted, updated, unchanged) in zip(chunk, con.execute(
+            "SELECT source, inserted, updated, unchanged FROM file_counts ORDER BY file_no"
+        ).fetchall(), strict=True)
+    ]
+    con.execute(BATCH)
+    grouping.store_keys(con, "batch")
+    con.execute(ACTIVE)
+    con.execute(UPSERT, {"now": now})
+    grouping.save_keys(con)
+    grouping.regroup_active(con)
+    for file_no, closed in close_expired(con, now) + close_missing(con, close_after_missed, now):
+        results[file_no].closed += closed
+    con.execute(OBSERVATIONS, {"now": now})
+    _insert_quarantine(con, chunk, now)
+    con.execute(LEDGER, {"now": now})
+    con.execute(LOAD_RUNS, {"now": now})
+    for table in CHUNK_TABLES:
+        con.execute(f"DROP TABLE {table}")
+    return results
 
 
-def close_expired(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
-    [(closed,)] = con.execute(
-        "UPDATE postings SET closed_at = $now WHERE closed_at IS NULL AND valid_through < $now",
+def _chunk_files(con: duckdb.DuckDBPyConnection, chunk: list[Landing]) -> None:
+    con.register("chunk_frame", pd.DataFrame({
+        "file_no": [landing.file_no for landing in chunk],
+        "landing_file": [landing.name for landing in chunk],
+        "folder": [landing.path.parent.name for landing in chunk],
+        "sha256": [landing.sha256 for landing in chunk],
+        "lines_read": [landing.lines_read for landing in chunk],
+        "quarantined": [len(landing.bad) for landing in chunk],
+        "complete_crawl": [is_complete_crawl(landing.path) for landing in chunk],
+    }))
+    con.execute("CREATE OR REPLACE TEMP TABLE chunk_files AS SELECT * FROM chunk_frame")
+    con.unregister("chunk_frame")
+
+
+def close_missing(
+    con: duckdb.DuckDBPyConnection, close_after: int, now: datetime
+) -> list[tuple[int, int]]:
+    """Count missed crawls for open postings absent from the chunk's complete crawls of their
+    source; close those missed `close_after` times in a row. Returns (file, closed) pairs."""
+    con.execute(MISSING, {"close_after": close_after})
+    con.execute(
+        "UPDATE postings SET missed_crawls = m.missed_crawls, "
+        "closed_at = CASE WHEN m.closed_by IS NOT NULL THEN $now END "
+        "FROM missing AS m "
+        "WHERE postings.source = m.source AND postings.source_id = m.source_id",
         {"now": now},
+    )
+    return con.execute(
+        "SELECT closed_by, count(*) FROM missing WHERE closed_by IS NOT NULL GROUP BY closed_by"
     ).fetchall()
-    return closed
+
+
+def close_expired(con: duckdb.DuckDBPyConnection, now: datetime) -> list[tuple[int, int]]:
+    """Close open postings whose `valid_through` has passed; each counts to the file that last
+    carried it, or to the chunk's first file (where a file-by-file load would have closed it,
+    before any later crawl could count it missing). Returns (file, closed) pairs."""
+    con.execute(EXPIRED, {"now": now, "first_file": 0})
+    con.execute(
+        "UPDATE postings SET closed_at = $now FROM expired AS e "
+        "WHERE postings.source = e.source AND postings.source_id = e.source_id",
+        {"now": now},
+    )
+    return con.execute("SELECT closed_by, count(*) FROM expired GROUP BY closed_by").fetchall()
 
 
 def _insert_quarantine(
-    con: duckdb.DuckDBPyConnection, name: str, bad: list[Quarantined], now: datetime
+    con: duckdb.DuckDBPyConnection, chunk: list[Landing], now: datetime
 ) -> None:
-    for item in bad[:LOGGED_PER_FILE]:
-        log.warning("quarantined %s line %d: %s", name, item.line_number, "; ".join(item.reasons))
-    if len(bad) > LOGGED_PER_FILE:
-        log.warning("quarantined %s: %d more lines (see the quarantine table)", name,
-                    len(bad) - LOGGED_PER_FILE)
+    for landing in chunk:
+        _log_quarantined(landing)
+    bad = [(landing.name, q) for landing in chunk for q in landing.bad]
     if not bad:
         return
-    frame = pd.DataFrame({
-        "line_number": [q.line_number for q in bad], "source": [q.source for q in bad],
-        "source_id": [q.source_id for q in bad], "reasons": [q.reasons for q in bad],
-        "raw_line": [q.raw_line for q in bad],
-    })
-    con.register("quarantined_frame", frame)
+    con.register("quarantined_frame", pd.DataFrame({
+        "landing_file": [name for name, _ in bad],
+        "line_number": [q.line_number for _, q in bad], "source": [q.source for _, q in bad],
+        "source_id": [q.source_id for _, q in bad], "reasons": [q.reasons for _, q in bad],
+        "raw_line": [q.raw_line for _, q in bad],
+    }))
     con.execute(
-        "INSERT INTO quarantine BY NAME SELECT $name AS landing_file, line_number, source, "
-        "source_id, reasons::VARCHAR[] AS reasons, raw_line, $now::TIMESTAMPTZ AS quarantined_at "
+        "INSERT INTO quarantine BY NAME SELECT landing_file, line_number, source, source_id, "
+        "reasons::VARCHAR[] AS reasons, raw_line, $now::TIMESTAMPTZ AS quarantined_at "
         "FROM quarantined_frame ON CONFLICT DO NOTHING",
-        {"name": name, "now": now},
+        {"now": now},
     )
     con.unregister("quarantined_frame")
+
+
+def _log_quarantined(landing: Landing) -> None:
+    for item in landing.bad[:LOGGED_PER_FILE]:
+        log.warning("quarantined %s line %d: %s", landing.name, item.line_number,
+                    "; ".join(item.reasons))
+    if len(landing.bad) > LOGGED_PER_FILE:
+        log.warning("quarantined %s: %d more lines (see the quarantine table)", landing.name,
+                    len(landing.bad) - LOGGED_PER_FILE)
 
 
 BACKFILL_HASHES = f"""

@@ -1,4 +1,5 @@
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -270,3 +271,57 @@ def test_large_blocks_group_copies_through_their_rare_sentences(
                              "GROUP BY job_key HAVING count(*) > 1")
     assert groups == [(["3", "copy"],)]
     assert rows(warehouse, "SELECT count(*) FROM jobs") == [(len(shows),)]
+
+
+def test_a_backlog_loaded_at_once_ends_as_crawl_by_crawl(tmp_path: Path):
+    """Files of one chunk commit together, set-based; the result must be what loading them one
+    at a time, in order, gives: counts per file, missed crawls, closing, the last word."""
+    crawls = [
+        ("jsonld_test", ["a", "b", "c", "old"], True),
+        ("rss_test", ["x"], False),
+        ("jsonld_test", ["a", "c"], True),
+        ("jsonld_test", ["a"], False),
+        ("jsonld_test", ["a", "c2"], True),
+        ("rss_test", ["x", "y"], True),
+        ("jsonld_test", ["a", "c"], True),
+    ]
+
+    def lines(run: int, folder: str, ids: list[str]) -> list[dict]:
+        source = folder.replace("_", ":")
+        return [posting(source=source, source_id=i, url=f"https://jobs.example.com/{i}",
+                        pay_min=200 + 10 * (run if i in ("a", "y") else 0), pay_max=900,
+                        valid_through="2020-01-01" if i == "old" else "2027-01-15",
+                        scraped_at=f"2026-11-2{run}T10:00:00+00:00") for i in ids]
+
+    def write(landing: Path, run: int) -> None:
+        folder, ids, complete = crawls[run]
+        path = write_landing(landing / folder, f"run{run}.jsonl", lines(run, folder, ids))
+        os.utime(path, (1_800_000_000 + run, 1_800_000_000 + run))
+        if complete:
+            finished_crawl(path)
+
+    def state(warehouse: Warehouse) -> tuple[list[tuple], list[tuple]]:
+        return (
+            rows(warehouse, "SELECT source, source_id, content_hash, pay_min, missed_crawls, "
+                            "closed_at IS NOT NULL, job_key FROM postings ORDER BY ALL"),
+            rows(warehouse, "SELECT landing_file, source, lines_read, inserted, updated, "
+                            "unchanged FROM load_runs ORDER BY ALL"),
+        )
+
+    one_by_one = Warehouse(tmp_path / "one.duckdb")
+    one_by_one.init()
+    closed_one_by_one = {}
+    for run in range(len(crawls)):
+        write(tmp_path / "one", run)
+        for result in load_pending(one_by_one, tmp_path / "one", close_after_missed=2):
+            closed_one_by_one.setdefault(result.landing_file, result.closed)
+    at_once = Warehouse(tmp_path / "once.duckdb")
+    at_once.init()
+    for run in range(len(crawls)):
+        write(tmp_path / "once", run)
+    results = load_pending(at_once, tmp_path / "once", close_after_missed=2)
+    assert {r.landing_file: r.closed for r in results} == closed_one_by_one
+    assert state(at_once) == state(one_by_one)
+    closed = rows(at_once, "SELECT source_id FROM postings WHERE closed_at IS NOT NULL ORDER BY 1")
+    assert closed == [("b",), ("old",)]
+    assert closed_one_by_one["jsonld_test/run4.jsonl"] == 1
