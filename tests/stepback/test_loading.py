@@ -325,3 +325,18 @@ def test_a_backlog_loaded_at_once_ends_as_crawl_by_crawl(tmp_path: Path):
     closed = rows(at_once, "SELECT source_id FROM postings WHERE closed_at IS NOT NULL ORDER BY 1")
     assert closed == [("b",), ("old",)]
     assert closed_one_by_one["jsonld_test/run4.jsonl"] == 1
+
+
+def test_a_file_relanded_with_new_content_keeps_both_observations(
+    warehouse: Warehouse, tmp_path: Path
+):
+    landing = tmp_path / "landing"
+    write_landing(landing / "jsonld_test", "run1.jsonl", [posting(source_id="1")])
+    load_pending(warehouse, landing)
+    write_landing(landing / "jsonld_test", "run1.jsonl", [posting(source_id="1", pay_min=300,
+                                                                  pay_max=300)])
+    [result] = load_pending(warehouse, landing)
+    assert (result.skipped, result.updated) == (False, 1)
+    observed = rows(warehouse, "SELECT line_number, count(DISTINCT content_hash) FROM "
+                               "raw_postings GROUP BY ALL")
+    assert observed == [(1, 2)]

@@ -91,9 +91,15 @@ def test_upgrading_a_warehouse_from_the_previous_migrations_keeps_its_data(
         "('s', '1', 'k', 'https://x.example/1', 'Logger', 'Logs.', now(), now(), now(), now(), "
         "'h', 'f')"
     )
+    con.execute(
+        "INSERT INTO raw_postings VALUES ('f', 1, 's', '1', 'h', '{\"title\": \"Logger\"}', now())"
+    )
     assert apply_migrations(con) == [all_migrations[-1].name]
     assert con.execute("SELECT count(*) FROM subscribers").fetchone() == (1,)
     assert con.execute("SELECT title FROM postings").fetchall() == [("Logger",)]
     assert con.execute("SELECT count(*) FROM jobs").fetchone() == (1,)
+    assert con.execute("SELECT source_id, raw_line FROM raw_postings").fetchall() == [
+        ("1", '{"title": "Logger"}')
+    ]
     versions = con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
     assert [v for (v,) in versions] == [m.version for m in all_migrations]
