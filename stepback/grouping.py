@@ -67,8 +67,25 @@ COMPANY_SUFFIXES = [
 ]
 
 
+# Punctuation a description's words shed before shingling; apostrophes join ("writer's").
+TEXT_PUNCTUATION = {c: " " for c in ",.:;()[]!?\"/-&*+#|\n\t\r–—•“”"} | {
+    c: "" for c in "'’"
+}
+
+
 def _sql_list(words: Iterable[str]) -> str:
     return "[" + ", ".join(f"'{w}'" for w in words) + "]"
+
+
+def _text_words() -> str:
+    """Words of a long text, cheaply: lower case, accents stripped, punctuation to spaces
+    (apostrophes dropped), split on spaces. Plain `replace` passes are ten times faster than
+    `sb_fold`'s regexes on a description."""
+    text = "lower(strip_accents(coalesce(t, '')))"
+    for character, replacement in TEXT_PUNCTUATION.items():
+        quoted = character.replace("'", "''")
+        text = f"replace({text}, '{quoted}', '{replacement}')"
+    return f"list_filter(string_split({text}, ' '), lambda w: w <> '')"
 
 
 def _word_map() -> str:
@@ -95,6 +112,7 @@ CREATE OR REPLACE TEMP MACRO sb_block_key(company, title, production) AS
 CREATE OR REPLACE TEMP MACRO sb_member_key(source, source_id) AS
     left(sha256(source || '|' || source_id), 16);
 CREATE OR REPLACE TEMP MACRO sb_city(location) AS sb_fold(split_part(location, ',', 1));
+CREATE OR REPLACE TEMP MACRO sb_text_words(t) AS {_text_words()};
 CREATE OR REPLACE TEMP MACRO sb_sentences(t) AS
     list_filter(string_split(t, '. '), lambda s: length(s) >= {MIN_SENTENCE});
 """
@@ -273,11 +291,13 @@ WHERE (NOT b.active OR a.member_key < b.member_key)
 """
 
 # The word 3-grams (hashed) of every description a candidate pair compares; a description of
-# fewer than MIN_WORDS_TO_COMPARE words has none and says nothing against a pair.
+# fewer than MIN_WORDS_TO_COMPARE words has none and says nothing against a pair. A 3-gram a
+# text repeats counts each time (deduplicating costs more than the rest): it only lowers the
+# overlap of a text that repeats itself.
 SHINGLES = f"""
 CREATE OR REPLACE TEMP TABLE grouping_shingles AS
 WITH texts AS (
-    SELECT k.member_key, sb_words(p.description) AS words
+    SELECT k.member_key, sb_text_words(p.description) AS words
     FROM grouping_keys AS k
     INNER JOIN postings AS p USING (source, source_id)
     WHERE k.member_key IN (
@@ -287,10 +307,10 @@ WITH texts AS (
 
 SELECT
     member_key,
-    CASE WHEN len(words) >= {MIN_WORDS_TO_COMPARE} THEN list_distinct(list_transform(
+    CASE WHEN len(words) >= {MIN_WORDS_TO_COMPARE} THEN list_transform(
         range(1, len(words) - {SHINGLE - 2}),
         lambda i: hash({", ".join(f"words[i + {n}]" for n in range(SHINGLE))})
-    )) ELSE [] END AS shingles
+    ) ELSE [] END AS shingles
 FROM texts
 """
 
