@@ -9,7 +9,7 @@ CREATE TABLE raw_postings_007 (
     source          VARCHAR NOT NULL,
     source_id       VARCHAR NOT NULL,
     content_hash    VARCHAR NOT NULL,
-    raw_line        VARCHAR NOT NULL,
+    raw_line        VARCHAR NOT NULL USING COMPRESSION zstd,
     observed_at     TIMESTAMPTZ NOT NULL
 );
 
