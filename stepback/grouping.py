@@ -173,16 +173,18 @@ cities AS (
     FROM (SELECT DISTINCT location FROM {source})
 ),
 
-sentences AS (
-    SELECT source, source_id, hash(unnest(sb_sentences(description))) AS sentence_hash
-    FROM {source}
+sentences_seen AS (
+    SELECT sentence_hash, count(*) AS postings
+    FROM batch_sentences
+    GROUP BY sentence_hash
 ),
 
 counted AS (
     SELECT
         s.source, s.source_id, s.sentence_hash,
-        coalesce(c.postings, 0) + count(*) OVER (PARTITION BY s.sentence_hash) AS postings
-    FROM sentences AS s
+        coalesce(c.postings, 0) + n.postings AS postings
+    FROM batch_sentences AS s
+    INNER JOIN sentences_seen AS n USING (sentence_hash)
     LEFT JOIN sentence_counts AS c USING (sentence_hash)
 ),
 
@@ -212,10 +214,17 @@ LEFT JOIN cities ON cities.location IS NOT DISTINCT FROM s.location
 LEFT JOIN texts AS t USING (source, source_id)
 """
 
+# Each sentence (by hash) of the postings being keyed, one row per occurrence.
+BATCH_SENTENCES = """
+CREATE OR REPLACE TEMP TABLE batch_sentences AS
+SELECT source, source_id, hash(unnest(sb_sentences(description))) AS sentence_hash
+FROM {source}
+"""
+
 COUNT_SENTENCES = """
 INSERT INTO sentence_counts
 SELECT sentence_hash, count(*) AS postings
-FROM (SELECT hash(unnest(sb_sentences(description))) AS sentence_hash FROM {source})
+FROM batch_sentences
 GROUP BY sentence_hash
 ON CONFLICT (sentence_hash) DO UPDATE SET postings = postings + excluded.postings
 """
@@ -355,9 +364,11 @@ def components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[s
 def store_keys(con: duckdb.DuckDBPyConnection, source: str) -> None:
     """Compute grouping keys for the postings in relation `source` into TEMP `batch_keys`, and
     count their sentences."""
+    con.execute(BATCH_SENTENCES.format(source=source))
     con.execute(CREATE_KEYS.format(target="batch_keys", source=source,
                                    anchors=ANCHOR_EXPRESSIONS, common=COMMON_SENTENCE))
-    con.execute(COUNT_SENTENCES.format(source=source))
+    con.execute(COUNT_SENTENCES)
+    con.execute("DROP TABLE batch_sentences")
 
 
 def save_keys(con: duckdb.DuckDBPyConnection) -> None:
