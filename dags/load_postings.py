@@ -2,8 +2,9 @@
 
 Scheduled on the landing assets of all sources (any one of them triggers a run). Each file is
 validated with the Great Expectations suite; failing lines go to `quarantine` with their
-reasons, the rest are upserted into `postings` keyed by (source, source_id), one transaction
-per file. Files already loaded (same content hash) are skipped, so re-running changes nothing.
+reasons, the rest are upserted into `postings` keyed by (source, source_id), a chunk of files
+per transaction, so no file is ever half loaded. Files already loaded (same content hash) are
+skipped, so re-running changes nothing.
 Emits the `postings` asset, with the load's counts, when something was new or changed.
 """
 
