@@ -173,19 +173,10 @@ cities AS (
     FROM (SELECT DISTINCT location FROM {source})
 ),
 
-sentences_seen AS (
-    SELECT sentence_hash, count(*) AS postings
-    FROM batch_sentences
-    GROUP BY sentence_hash
-),
-
 counted AS (
-    SELECT
-        s.source, s.source_id, s.sentence_hash,
-        coalesce(c.postings, 0) + n.postings AS postings
+    SELECT s.source, s.source_id, s.sentence_hash, c.postings
     FROM batch_sentences AS s
-    INNER JOIN sentences_seen AS n USING (sentence_hash)
-    LEFT JOIN sentence_counts AS c USING (sentence_hash)
+    INNER JOIN sentence_counts AS c USING (sentence_hash)
 ),
 
 texts AS (
@@ -362,12 +353,12 @@ def components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[s
 
 
 def store_keys(con: duckdb.DuckDBPyConnection, source: str) -> None:
-    """Compute grouping keys for the postings in relation `source` into TEMP `batch_keys`, and
-    count their sentences."""
+    """Count the sentences of the postings in relation `source`, then compute their grouping
+    keys into TEMP `batch_keys` (anchors skip sentences common with these counts included)."""
     con.execute(BATCH_SENTENCES.format(source=source))
+    con.execute(COUNT_SENTENCES)
     con.execute(CREATE_KEYS.format(target="batch_keys", source=source,
                                    anchors=ANCHOR_EXPRESSIONS, common=COMMON_SENTENCE))
-    con.execute(COUNT_SENTENCES)
     con.execute("DROP TABLE batch_sentences")
 
 
