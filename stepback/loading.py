@@ -102,15 +102,8 @@ def is_complete_crawl(path: Path) -> bool:
 # previous file gave that posting and whether this file is the chunk's last word on it.
 FILE_POSTINGS = """
 CREATE OR REPLACE TEMP TABLE file_postings AS
-WITH passed AS (
+WITH last_in_file AS (
     SELECT row_id, file_no, line_number, source, source_id, content_hash
-    FROM staged
-    ANTI JOIN staged_rejects USING (row_id)
-    WHERE is_object
-),
-
-last_in_file AS (
-    SELECT *
     FROM passed
     QUALIFY row_number() OVER (
         PARTITION BY file_no, source, source_id ORDER BY line_number DESC) = 1
@@ -154,7 +147,6 @@ SELECT
     coalesce(n.unchanged, 0) AS unchanged
 FROM chunk_files AS c
 LEFT JOIN counted AS n USING (file_no)
-ORDER BY c.file_no
 """
 
 # One row per posting: the chunk's last word on it.
@@ -274,9 +266,11 @@ LEFT JOIN crawls AS c
     AND c.crawl = m.crawls_before + greatest($close_after - m.missed_before, 1)
 """
 
+# Open postings past their valid_through, with the file they close in: the last to carry them,
+# else file 0, the chunk's first.
 EXPIRED = """
 CREATE OR REPLACE TEMP TABLE expired AS
-SELECT p.source, p.source_id, coalesce(b.file_no, $first_file) AS closed_by
+SELECT p.source, p.source_id, coalesce(b.file_no, 0) AS closed_by
 FROM postings AS p
 LEFT JOIN batch AS b USING (source, source_id)
 WHERE p.closed_at IS NULL AND p.valid_through < $now
@@ -287,9 +281,8 @@ INSERT INTO raw_postings BY NAME
 SELECT
     c.landing_file, s.line_number, s.source, s.source_id, s.content_hash, s.raw_line,
     $now::TIMESTAMPTZ AS observed_at
-FROM staged AS s
+FROM passed AS s
 INNER JOIN chunk_files AS c USING (file_no)
-WHERE s.is_object AND s.row_id NOT IN (SELECT row_id FROM staged_rejects)
 """
 
 REJECTED = """
@@ -380,7 +373,8 @@ def chunks(
 
 
 def stage(con: duckdb.DuckDBPyConnection, chunk: list[Landing]) -> None:
-    """Stage, type and validate the chunk's lines; rejected lines go to `staged_rejects`."""
+    """Stage, type and validate the chunk's lines; rejected lines go to `staged_rejects`, the
+    rest are the view `passed`."""
     staging.create_tables(con)
     for file_no, landing in enumerate(chunk):
         landing.file_no = file_no
@@ -402,6 +396,8 @@ def stage(con: duckdb.DuckDBPyConnection, chunk: list[Landing]) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE staged_rejects AS "
                 "SELECT row_id, reasons::VARCHAR[] AS reasons FROM rejects_frame")
     con.unregister("rejects_frame")
+    con.execute("CREATE OR REPLACE TEMP VIEW passed AS "
+                "SELECT * FROM staged ANTI JOIN staged_rejects USING (row_id) WHERE is_object")
     for file_no, number, why, raw, source, source_id in con.execute(REJECTED).fetchall():
         chunk[file_no].bad.append(Quarantined(number, list(why), raw, source, source_id))
     for landing in chunk:
@@ -513,7 +509,7 @@ def close_expired(con: duckdb.DuckDBPyConnection, now: datetime) -> list[tuple[i
     """Close open postings whose `valid_through` has passed; each counts to the file that last
     carried it, or to the chunk's first file (where a file-by-file load would have closed it,
     before any later crawl could count it missing). Returns (file, closed) pairs."""
-    con.execute(EXPIRED, {"now": now, "first_file": 0})
+    con.execute(EXPIRED, {"now": now})
     con.execute(
         "UPDATE postings SET closed_at = $now FROM expired AS e "
         "WHERE postings.source = e.source AND postings.source_id = e.source_id",
