@@ -10,7 +10,7 @@ from __future__ import annotations
 from airflow.sdk import DAG, task
 
 from stepback.config import load_settings
-from stepback.orchestration import DEFAULT_ARGS, POSTINGS, SCORES, WAREHOUSE_POOL
+from stepback.orchestration import DEFAULT_ARGS, POSTINGS, SCORES
 
 with DAG(
     dag_id="classify_postings",
@@ -22,7 +22,7 @@ with DAG(
     doc_md=__doc__,
 ):
 
-    @task(pool=WAREHOUSE_POOL, outlets=[SCORES])
+    @task(outlets=[SCORES])
     def classify(*, outlet_events=None) -> dict:
         from stepback.pipeline import classify_step
 

@@ -16,7 +16,7 @@ from airflow.sdk import DAG, task
 from airflow.sdk.exceptions import AirflowSkipException
 
 from stepback.config import load_settings
-from stepback.orchestration import DEFAULT_ARGS, POSTINGS, WAREHOUSE_POOL, landing
+from stepback.orchestration import DEFAULT_ARGS, POSTINGS, landing
 
 LANDING_ASSETS = [landing(source) for source in load_settings().sources]
 
@@ -30,7 +30,7 @@ with DAG(
     doc_md=__doc__,
 ):
 
-    @task(pool=WAREHOUSE_POOL, outlets=[POSTINGS])
+    @task(outlets=[POSTINGS])
     def load(*, outlet_events=None, triggering_asset_events=None) -> dict:
         from stepback.pipeline import load_step
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from airflow.sdk import DAG, task
 
 from stepback.config import load_settings
-from stepback.orchestration import DEFAULT_ARGS, WAREHOUSE_POOL, cron
+from stepback.orchestration import DEFAULT_ARGS, cron
 
 DIGEST = load_settings().file.digest
 
@@ -27,7 +27,7 @@ with DAG(
     doc_md=__doc__,
 ):
 
-    @task(pool=WAREHOUSE_POOL)
+    @task
     def send() -> dict:
         from airflow.sdk import Connection, get_current_context
         from airflow.sdk.exceptions import AirflowNotFoundException

@@ -1,11 +1,11 @@
 """Train the step-back classifier, evaluate it and store a new version with its report.
 
 Weekly and on demand (trigger it by hand). Training uses the committed labelled set, weak labels
-from the rule functions, and subscribers' feedback read from the warehouse (so the task runs in
-the `duckdb` pool: no writer holds the file meanwhile). Every version is saved with skops under
-`data/models/<version>/` with `report.md` and `report.json`; it becomes current only when it
-beats the current model on the same employer-held-out test split, and `classify_postings`
-re-scores postings with it on its next run.
+from the rule functions, and subscribers' feedback read from a snapshot of the warehouse
+(writers go on meanwhile). Every version is saved with skops under `data/models/<version>/`
+with `report.md` and `report.json`; it becomes current only when it beats the current model on
+the same employer-held-out test split, and `classify_postings` re-scores postings with it on
+its next run.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from airflow.sdk import DAG, task
 
 from stepback.config import load_settings
-from stepback.orchestration import DEFAULT_ARGS, MODEL, WAREHOUSE_POOL, cron
+from stepback.orchestration import DEFAULT_ARGS, MODEL, cron
 
 with DAG(
     dag_id="train_classifier",
@@ -25,7 +25,7 @@ with DAG(
     doc_md=__doc__,
 ):
 
-    @task(pool=WAREHOUSE_POOL, outlets=[MODEL])
+    @task(outlets=[MODEL])
     def train(*, outlet_events=None) -> dict:
         from stepback.pipeline import train_step
 

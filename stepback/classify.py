@@ -26,8 +26,11 @@ WHERE s.source IS NULL
 ORDER BY p.source, p.source_id
 """
 
-UPSERT_SCORE = """
-INSERT OR REPLACE INTO scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+# The scores of one subscriber's batch replace what was there for the same postings.
+UPSERT_SCORES = """
+MERGE INTO scores USING score_batch AS n USING (subscriber_email, source, source_id)
+WHEN MATCHED THEN UPDATE
+WHEN NOT MATCHED THEN INSERT
 """
 
 
@@ -83,9 +86,8 @@ def classify(warehouse: Warehouse, models_dir: Path, threshold: float) -> dict[s
                  r["prestige"], list(r["reasons"]), now]
                 for p, r in zip(postings, results, strict=True)
             ]
-            con.execute("BEGIN TRANSACTION")
-            con.executemany(UPSERT_SCORE, rows)
-            con.execute("COMMIT")
+            warehouse.transaction(lambda c, rows=rows: write_scores(c, rows),
+                                  f"scores for {profile.email}", guard="scores", con=con)
             scored += len(rows)
         for email, count in con.execute(
             "SELECT subscriber_email, count(*) FROM opportunities GROUP BY ALL"
@@ -94,14 +96,35 @@ def classify(warehouse: Warehouse, models_dir: Path, threshold: float) -> dict[s
     return {"scored": scored, "model_version": version, "flagged": dict(flagged)}
 
 
+def write_scores(con: duckdb.DuckDBPyConnection, rows: list[list[Any]]) -> None:
+    """One bulk MERGE of a batch of scores (Arrow in, no row-at-a-time inserts)."""
+    import pyarrow as pa
+
+    schema = pa.schema([
+        ("subscriber_email", pa.string()), ("source", pa.string()), ("source_id", pa.string()),
+        ("content_hash", pa.string()), ("profile_hash", pa.string()),
+        ("model_version", pa.string()), ("score", pa.float64()), ("step_back", pa.bool_()),
+        ("level_gap", pa.int32()), ("prestige", pa.float64()),
+        ("reasons", pa.list_(pa.string())), ("scored_at", pa.timestamp("us", tz="UTC")),
+    ])
+    batch = pa.Table.from_pylist([dict(zip(schema.names, row, strict=True)) for row in rows],
+                                 schema=schema)
+    con.register("score_batch", batch)
+    try:
+        con.execute(UPSERT_SCORES)
+    finally:
+        con.unregister("score_batch")
+
+
 def warehouse_pairs(warehouse: Warehouse | None) -> list[dict[str, Any]]:
     """Feedback and weak pairs from the warehouse; none when there is no warehouse yet."""
     from stepback.training_pairs import feedback_pairs, weak_pairs
 
-    if warehouse is None or not warehouse.path.exists():
+    if warehouse is None or not warehouse.exists():
         return []
     with warehouse.reader() as con:
-        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        tables = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'lake'").fetchall()}
         if not {"feedback", "postings", "subscribers"} <= tables:
             return []
         return feedback_pairs(con) + weak_pairs(con)

@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -101,12 +102,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = command("sql", cmd_sql, "Run a read-only SQL query against the warehouse.")
     sub.add_argument("query", help="SQL text, or @file.sql")
     sub.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sub.add_argument("--at", type=_moment, metavar="TIMESTAMP",
+                     help="answer as the warehouse stood then (ISO time, UTC unless it says)")
     sub = command("export", cmd_export, "Write every warehouse table and view as Parquet files.")
     sub.add_argument("--parquet", required=True, type=Path, metavar="DIR",
                      help="folder to write <name>.parquet files into (created if missing)")
     command("demo", cmd_demo, "Run the whole pipeline through Airflow on the demo board.")
     command("airflow", cmd_airflow, "Start local Airflow with the demo board; keep running.")
     return parser
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO timestamp: {text!r} (e.g. 2026-12-01T09:00 or 2026-12-01 09:00+01:00)"
+        ) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def settings() -> Settings:
@@ -229,26 +242,24 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    from stepback.feedback import record_feedback
+    from stepback.feedback import record_feedback_in
     from stepback.pipeline import warehouse_for
 
     warehouse = warehouse_for(settings())
     warehouse.init()
-    with warehouse.writer() as con:
-        verdict = record_feedback(con, args.subscriber, args.job_id, args.label, via="cli")
+    verdict = record_feedback_in(warehouse, args.subscriber, args.job_id, args.label, via="cli")
     print(f"recorded {verdict.label} for job {verdict.job_key} from {verdict.subscriber_email}")
     return 0
 
 
 def cmd_subscribe(args: argparse.Namespace) -> int:
     from stepback.pipeline import warehouse_for
-    from stepback.subscribers import read_profile, subscribe
+    from stepback.subscribers import read_profile, subscribe_in
 
     profile = read_profile(args.profile)
     warehouse = warehouse_for(settings())
     warehouse.init()
-    with warehouse.writer() as con:
-        new = subscribe(con, profile)
+    new = subscribe_in(warehouse, profile)
     print(f"{'subscribed' if new else 'updated'} {profile.name} <{profile.email}>")
     return 0
 
@@ -269,11 +280,10 @@ def cmd_subscribers(args: argparse.Namespace) -> int:
 
 def cmd_unsubscribe(args: argparse.Namespace) -> int:
     from stepback.pipeline import warehouse_for
-    from stepback.subscribers import unsubscribe
+    from stepback.subscribers import unsubscribe_in
 
-    with warehouse_for(settings()).writer() as con:
-        if not unsubscribe(con, args.email):
-            raise ValueError(f"no subscriber {args.email.strip()}")
+    if not unsubscribe_in(warehouse_for(settings()), args.email):
+        raise ValueError(f"no subscriber {args.email.strip()}")
     print(f"unsubscribed {args.email.strip()}")
     return 0
 
@@ -301,7 +311,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
     from stepback.pipeline import warehouse_for
 
     query = Path(args.query[1:]).read_text("utf-8") if args.query.startswith("@") else args.query
-    with warehouse_for(settings()).reader() as con:
+    with warehouse_for(settings()).reader(at=args.at) as con:
         relation = con.sql(query)
         if relation is None:
             return 0
@@ -325,8 +335,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     args.parquet.mkdir(parents=True, exist_ok=True)
     with warehouse_for(settings()).reader() as con:
         names = [row[0] for row in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE NOT internal UNION ALL "
-            "SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1"
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'lake' UNION ALL "
+            "SELECT view_name FROM duckdb_views() WHERE database_name = 'lake' ORDER BY 1"
         ).fetchall()]
         for index, name in enumerate(names, start=1):
             path = args.parquet / f"{name}.parquet"

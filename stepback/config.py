@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
+from stepback import lake_storage
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_KINDS = (
     "jsonld", "sitemap", "rss", "greenhouse", "lever", "ashby", "smartrecruiters", "workday",
 )
-# The Airflow pool every warehouse writer runs in: DuckDB allows one writing process per file.
-WAREHOUSE_POOL = "duckdb"
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -90,6 +90,17 @@ class CrawlConfig(BaseModel):
 class WarehouseConfig(BaseModel):
     # A posting missing from this many complete crawls of its source in a row is closed.
     close_after_missed_crawls: int = Field(default=3, ge=1)
+    # Where the lake lives (stepback.lake_storage); unset means SQLite and files in the data dir.
+    catalog: str | None = None
+    data_path: str | None = None
+    # Snapshots older than this are expired by `stepback maintain` (time travel reaches back
+    # this far).
+    keep_snapshots_days: int = Field(default=30, ge=1)
+
+    _catalog = field_validator("catalog")(
+        lambda value: value if value is None else lake_storage.check_catalog(value))
+    _data_path = field_validator("data_path")(
+        lambda value: value if value is None else lake_storage.check_data_path(value))
 
 
 class ClassifierConfig(BaseModel):
@@ -186,7 +197,8 @@ class Settings:
     file: FileConfig
     config_path: Path
     data_dir: Path
-    warehouse_path: Path
+    catalog: str
+    data_path: str
     smtp_url: str | None
 
     @property
@@ -239,11 +251,34 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     config_path = Path(env.get("STEPBACK_CONFIG") or REPO_ROOT / "stepback.toml")
     data_dir = Path(env.get("STEPBACK_DATA_DIR") or REPO_ROOT / "data")
-    warehouse = Path(env.get("STEPBACK_WAREHOUSE") or data_dir / "warehouse.duckdb")
+    file = read_config_file(config_path)
+    catalog = env.get("STEPBACK_CATALOG") or file.warehouse.catalog
+    data_path = env.get("STEPBACK_DATA_PATH") or file.warehouse.data_path
+    try:
+        catalog = lake_storage.check_catalog(catalog or f"sqlite:{data_dir / 'lake.sqlite'}")
+        data_path = lake_storage.check_data_path(data_path or str(data_dir / "lake"))
+    except lake_storage.StorageError as exc:
+        raise ConfigError(str(exc)) from exc
     return Settings(
-        file=read_config_file(config_path),
+        file=file,
         config_path=config_path,
         data_dir=data_dir,
-        warehouse_path=warehouse,
+        catalog=_catalog_beside(catalog, config_path.parent),
+        data_path=_data_path_beside(data_path, config_path.parent),
         smtp_url=env.get("STEPBACK_SMTP_URL") or None,
     )
+
+
+def _catalog_beside(catalog: str, base: Path) -> str:
+    """A relative SQLite catalog path, read from the config file's directory."""
+    kind, _, where = catalog.partition(":")
+    if kind == "sqlite" and not Path(where).is_absolute():
+        return f"sqlite:{base / where}"
+    return catalog
+
+
+def _data_path_beside(data_path: str, base: Path) -> str:
+    """A relative data directory, read from the config file's directory."""
+    if "://" in data_path or Path(data_path).is_absolute():
+        return data_path
+    return f"{base / data_path}/"

@@ -18,7 +18,7 @@ from pathlib import Path
 from stepback.config import REPO_ROOT, Settings
 from stepback.local_airflow import DagRun, LocalAirflow
 from stepback.pipeline import init_step, warehouse_for
-from stepback.subscribers import read_profile, subscribe
+from stepback.subscribers import read_profile, subscribe_in
 
 ASSET_DAGS = ("load_postings", "classify_postings")
 TRY_QUERIES = (
@@ -74,9 +74,9 @@ def demo_board(port: int) -> Iterator[str]:
 
 def subscribe_demo_profiles(settings: Settings) -> list[str]:
     profiles = [read_profile(REPO_ROOT / p) for p in settings.file.demo.profiles]
-    with warehouse_for(settings).writer() as con:
-        for profile in profiles:
-            subscribe(con, profile)
+    warehouse = warehouse_for(settings)
+    for profile in profiles:
+        subscribe_in(warehouse, profile)
     return [p.email for p in profiles]
 
 
@@ -88,7 +88,7 @@ def running_airflow(
         home or REPO_ROOT / ".airflow", settings, port=port or settings.file.demo.airflow_port
     )
     airflow.prepare()
-    timer.mark("airflow metadata ready (db migrate, pool duckdb)")
+    timer.mark("airflow metadata ready (db migrate)")
     airflow.start()
     try:
         yield airflow

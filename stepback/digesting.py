@@ -1,9 +1,9 @@
-"""The daily digest run: pick each subscriber's new flagged jobs, render, deliver, record.
+"""The daily digest run: pick each subscriber's new flagged jobs, render, claim, send, record.
 
-Selection and recording hold the warehouse writer lock; sending does not, so a slow SMTP
-server never blocks loads. A job enters `digest_items` only once its digest was accepted by
-the server (or written to the outbox), so a failed send is retried on the next run and a
-re-run of the same day sends nothing twice.
+Every subscriber's digest is claimed in the warehouse (with its items) before SMTP sees it and
+marked after (stepback.digest_claims): two runs at once, a crash mid-send, a reader or a
+loader holding the warehouse, or an SMTP outage never make anyone get two digests for one day.
+A failed send gives its jobs back for a later run; no transaction is open while SMTP talks.
 
 Each subscriber has a send time and timezone (their profile's, else `[digest]`'s). The
 scheduled DAG runs every quarter hour with `due_only`: a subscriber is sent to once their
@@ -32,6 +32,7 @@ from stepback.digest.links import DigestLinks
 from stepback.digest.render import digest_filename
 from stepback.digest.signing import Signer, load_secret
 from stepback.digest.smtp import SmtpTarget
+from stepback.digest_claims import Claim, DigestLedger, record_failure, settle_unconfirmed, taken
 from stepback.subscribers import subscribers
 from stepback.warehouse import Warehouse
 
@@ -154,18 +155,6 @@ def pick(rows: list[dict[str, Any]], profile: Profile, default_max: int) -> list
     return picked
 
 
-def delivered(con: duckdb.DuckDBPyConnection, dates: dict[str, date]) -> set[str]:
-    """Subscribers whose digest for their date already went out: a re-run sends them nothing."""
-    if not dates:
-        return set()
-    rows = con.execute(
-        "SELECT DISTINCT subscriber_email, digest_date FROM digest_runs "
-        "WHERE digest_date IN (SELECT unnest($dates)) AND status IN ('sent', 'written')",
-        {"dates": sorted(set(dates.values()))},
-    ).fetchall()
-    return {email for email, day in rows if dates.get(email) == day}
-
-
 def candidates(con: duckdb.DuckDBPyConnection, email: str) -> list[dict[str, Any]]:
     cursor = con.execute(CANDIDATES, {"email": email})
     names = [d[0] for d in cursor.description]
@@ -205,41 +194,61 @@ def run_digest(
     now: datetime | None = None,
     due_only: bool = False,
 ) -> dict[str, Any]:
-    """One digest round. `due_only` (the scheduled DAG) skips subscribers whose time is to come."""
+    """One digest round. `due_only` (the scheduled DAG) skips subscribers whose time is to come.
+
+    Each digest is claimed in the warehouse before it is sent and marked after
+    (stepback.digest_claims), so no subscriber gets two for one day, whatever fails."""
     config = settings.file.digest
     now = now or datetime.now(UTC)
-    with warehouse.writer() as con:
+    outbox_mode = smtp is None and settings.smtp_url is None
+    with warehouse.connect() as con:
+        unknown = settle_unconfirmed(warehouse, con, now)
         profiles = subscribers(con)
         not_due = [p.email for p in profiles
                    if due_only and digest_date is None and not is_due(p, config, now)]
         dates = {p.email: digest_date or local_now(p, config, now).date()
                  for p in profiles if p.email not in not_due}
-        done = delivered(con, dates)
+        done = taken(con, dates)
         plans = [
             Planned(p, dates[p.email], pick(candidates(con, p.email), p, config.max_items))
             for p in profiles
             if p.email in dates and p.email not in done
         ]
-    outbox_mode = smtp is None and settings.smtp_url is None
-    report = deliver(
-        _rendered(plans, config, digest_links(settings)),
-        outbox=settings.outbox_dir,
-        smtp_url=None if smtp else settings.smtp_url,
-        smtp=smtp,
-    )
-    failed = {plan.profile.email: plan.error for plan in plans if plan.error} | report.failed
-    with warehouse.writer() as con:
+        ledger = DigestLedger(warehouse, con)
+
+        def after(message: EmailMessage, failure: str | None) -> None:
+            status = "failed" if failure else "written" if outbox_mode else "sent"
+            ledger.confirm(str(message["Message-ID"]), status, failure)
+
+        report = deliver(
+            _claimed(plans, config, digest_links(settings), ledger),
+            outbox=settings.outbox_dir,
+            smtp_url=None if smtp else settings.smtp_url,
+            smtp=smtp,
+            after=after,
+        )
         for plan in plans:
-            if plan.message_id is not None or plan.error:
-                _record(con, plan, failed.get(plan.profile.email), outbox_mode)
+            if plan.error:
+                warehouse.transaction(
+                    lambda c, plan=plan: record_failure(
+                        c, plan.profile.email, plan.digest_date, plan.error or ""),
+                    "record a digest that could not be rendered", con=con)
+    failed = {plan.profile.email: plan.error for plan in plans if plan.error} | report.failed
     for email, reason in failed.items():
         log.warning("digest for %s not delivered: %s", email, reason)
+    for email, day in unknown:
+        log.warning("digest for %s on %s: its run ended before recording whether SMTP took it; "
+                    "nothing more is sent that day and its jobs are offered again", email, day)
     return {
         "digest_date": (digest_date or digest_today(config.timezone)).isoformat(),
         "subscribers": len(profiles),
         "not_due": not_due,
-        "already_delivered": sorted(done),
-        "items": {p.profile.email: len(p.rows) for p in plans},
+        "already_delivered": sorted(e for e, status in done.items() if status != "claimed"),
+        "claimed_elsewhere": sorted(
+            [e for e, status in done.items() if status == "claimed"] + ledger.lost),
+        "unknown": sorted(email for email, _ in unknown),
+        "items": {p.profile.email: len(p.rows) for p in plans if p.profile.email
+                  not in ledger.lost},
         "sent": list(report.sent),
         "written": [str(path) for path in report.written],
         "failed": failed,
@@ -248,10 +257,11 @@ def run_digest(
     }
 
 
-def _rendered(
-    plans: list[Planned], config: DigestConfig, links: DigestLinks
+def _claimed(
+    plans: list[Planned], config: DigestConfig, links: DigestLinks, ledger: DigestLedger
 ) -> Iterator[EmailMessage]:
-    """Each digest in turn, rendered just before it is sent: 10,000 never sit in memory."""
+    """Each digest in turn, rendered and claimed just before it is sent: 10,000 never sit in
+    memory, and one another run has claimed is skipped."""
     for plan in plans:
         if not (plan.rows or plan.profile.nothing_today):
             continue
@@ -260,28 +270,12 @@ def _rendered(
         except Exception as exc:  # noqa: BLE001 - one bad profile must not stop the others
             plan.error = one_line(f"could not render the digest: {exc}")
             continue
-        plan.message_id = str(message["Message-ID"])
+        claim = Claim(plan.profile.email, plan.digest_date, str(message["Message-ID"]),
+                      plan.rows)
+        if not ledger.claim(claim):
+            continue
+        plan.message_id = claim.message_id
         yield message
-
-
-def _record(
-    con: duckdb.DuckDBPyConnection, plan: Planned, failure: str | None, outbox_mode: bool
-) -> None:
-    email = plan.profile.email
-    status = "failed" if failure else "written" if outbox_mode else "sent"
-    con.execute("BEGIN TRANSACTION")
-    if not failure and plan.rows:
-        con.executemany(
-            "INSERT INTO digest_items VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [[email, r["job_key"], r["source"], r["source_id"], plan.digest_date, r["score"]]
-             for r in plan.rows],
-        )
-    con.execute(
-        "INSERT INTO digest_runs VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [email, plan.digest_date, len(plan.rows), status, failure,
-         plan.message_id, datetime.now(UTC)],
-    )
-    con.execute("COMMIT")
 
 
 def preview_digest(

@@ -8,6 +8,8 @@ from typing import Literal
 
 import duckdb
 
+from stepback.warehouse import Warehouse
+
 Label = Literal["good", "bad"]
 LABELS: tuple[Label, ...] = ("good", "bad")
 
@@ -28,7 +30,8 @@ class Feedback:
 def record_feedback(
     con: duckdb.DuckDBPyConnection, email: str, job_key: str, label: str, via: str
 ) -> Feedback:
-    """Record (or replace) one subscriber's verdict on one job; `via` says where it came from."""
+    """Record (or replace) one subscriber's verdict on one job, inside the caller's transaction;
+    `via` says where it came from."""
     if label not in LABELS:
         raise ValueError(f"feedback label must be good or bad, not {label!r}")
     if not con.execute("SELECT 1 FROM subscribers WHERE email = ?", [email]).fetchone():
@@ -36,13 +39,20 @@ def record_feedback(
     if not con.execute("SELECT 1 FROM postings WHERE job_key = ? LIMIT 1", [job_key]).fetchone():
         raise UnknownFeedbackTarget(f"no job {job_key}")
     now = datetime.now(UTC)
-    con.execute(
-        "INSERT INTO feedback VALUES (?, ?, ?, ?, ?) ON CONFLICT (subscriber_email, job_key) "
-        "DO UPDATE SET label = excluded.label, via = excluded.via, "
-        "recorded_at = excluded.recorded_at",
-        [email, job_key, label, via, now],
-    )
+    con.execute("DELETE FROM feedback WHERE subscriber_email = ? AND job_key = ?",
+                [email, job_key])
+    con.execute("INSERT INTO feedback VALUES (?, ?, ?, ?, ?)", [email, job_key, label, via, now])
     return Feedback(email, job_key, label, via, now)  # type: ignore[arg-type]
+
+
+def record_feedback_in(
+    warehouse: Warehouse, email: str, job_key: str, label: str, via: str
+) -> Feedback:
+    """`record_feedback` in its own transaction, under the `feedback` guard so two verdicts on
+    one job never both land."""
+    return warehouse.transaction(
+        lambda con: record_feedback(con, email, job_key, label, via), "record feedback",
+        guard="feedback")
 
 
 def feedback_rows(con: duckdb.DuckDBPyConnection) -> list[Feedback]:

@@ -34,6 +34,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from stepback.warehouse import session
+
 MIN_SIMILARITY = 0.5
 MIN_WORDS_TO_COMPARE = 12
 SHINGLE = 3
@@ -124,7 +126,7 @@ def install_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 @functools.cache
 def _scratch() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
+    con = session()
     install_macros(con)
     return con
 
@@ -213,11 +215,11 @@ FROM {source}
 """
 
 COUNT_SENTENCES = """
-INSERT INTO sentence_counts
-SELECT sentence_hash, count(*) AS postings
-FROM batch_sentences
-GROUP BY sentence_hash
-ON CONFLICT (sentence_hash) DO UPDATE SET postings = postings + excluded.postings
+MERGE INTO sentence_counts
+USING (SELECT sentence_hash, count(*) AS postings FROM batch_sentences GROUP BY sentence_hash)
+    AS n USING (sentence_hash)
+WHEN MATCHED THEN UPDATE SET postings = sentence_counts.postings + n.postings
+WHEN NOT MATCHED THEN INSERT
 """
 
 # Pairs of an active posting with the postings of its block that productions and cities allow:
@@ -363,7 +365,8 @@ def store_keys(con: duckdb.DuckDBPyConnection, source: str) -> None:
 
 
 def save_keys(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("INSERT OR REPLACE INTO grouping_keys SELECT * FROM batch_keys")
+    con.execute("MERGE INTO grouping_keys USING batch_keys AS n USING (source, source_id) "
+                "WHEN MATCHED THEN UPDATE WHEN NOT MATCHED THEN INSERT")
     con.execute(
         "DELETE FROM grouping_anchors WHERE member_key IN (SELECT member_key FROM batch_keys)"
     )
@@ -425,12 +428,11 @@ CREATE TEMP TABLE postings (
     source VARCHAR, source_id VARCHAR, company VARCHAR, title VARCHAR, production VARCHAR,
     location VARCHAR, remote BOOLEAN, description VARCHAR, job_key VARCHAR, block_key VARCHAR
 );
-CREATE TEMP TABLE sentence_counts (sentence_hash UBIGINT PRIMARY KEY, postings INTEGER);
+CREATE TEMP TABLE sentence_counts (sentence_hash UBIGINT, postings INTEGER);
 CREATE TEMP TABLE grouping_anchors (anchor_key UBIGINT, member_key VARCHAR);
 CREATE TEMP TABLE grouping_keys (
     source VARCHAR, source_id VARCHAR, member_key VARCHAR, block_key VARCHAR,
-    production_key VARCHAR, city_key VARCHAR, text_anchors UBIGINT[],
-    PRIMARY KEY (source, source_id)
+    production_key VARCHAR, city_key VARCHAR, text_anchors UBIGINT[]
 );
 """
 
@@ -438,7 +440,7 @@ CREATE TEMP TABLE grouping_keys (
 def group_rows(rows: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
     """Job keys for postings given as dicts, grouped from scratch in a scratch database, by the
     same SQL as a load."""
-    con = duckdb.connect()
+    con = session()
     install_macros(con)
     con.execute(SCRATCH_TABLES)
     columns = ["source", "source_id", "company", "title", "production", "location", "remote",

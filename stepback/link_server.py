@@ -3,8 +3,9 @@
 GET on a link shows a one-button confirmation page and changes nothing, so mail scanners that
 prefetch links record no verdicts. POST records: the button, or a mail client's RFC 8058
 one-click unsubscribe (`List-Unsubscribe=One-Click`). Every link is signed (digest/signing.py).
-Each POST holds the warehouse writer only for its one statement: DuckDB lets one process
-write the file, and the DAGs need it too; while they hold it the endpoint answers 503.
+Each POST is one small transaction on the shared warehouse: it does not wait for loads or
+digests, and when other writers of its kind keep committing first for LOCK_WAIT seconds the
+endpoint answers 503 with Retry-After.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import html
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -20,8 +21,8 @@ import duckdb
 
 from stepback.digest.links import FEEDBACK_LABELS
 from stepback.digest.signing import Action, BadToken, LinkClaim, Signer
-from stepback.feedback import UnknownFeedbackTarget, record_feedback
-from stepback.subscribers import unsubscribe
+from stepback.feedback import UnknownFeedbackTarget, record_feedback_in
+from stepback.subscribers import unsubscribe_in
 from stepback.warehouse import Warehouse, WarehouseBusy
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,7 @@ class LinkServer(ThreadingHTTPServer):
         lock_wait: float = LOCK_WAIT,
     ) -> None:
         super().__init__(address, LinkHandler)
-        self.warehouse = Warehouse(warehouse.path, lock_timeout=lock_wait)
+        self.warehouse = replace(warehouse, retry_for=lock_wait)
         self.signer = signer
 
     @property
@@ -117,11 +118,10 @@ class LinkServer(ThreadingHTTPServer):
         return f"http://{host}:{port}"
 
     def act(self, claim: LinkClaim) -> Page:
-        if not self.warehouse.path.exists():  # never create an empty warehouse from a click
+        if not self.warehouse.exists():  # never create an empty warehouse from a click
             return _unavailable("stepback has no warehouse yet")
         try:
-            with self.warehouse.writer() as con:
-                return _apply(con, claim)
+            return _apply(self.warehouse, claim)
         except (WarehouseBusy, duckdb.IOException):
             return _unavailable("stepback is busy sending or loading")
         except duckdb.Error as exc:
@@ -134,15 +134,15 @@ def _unavailable(why: str) -> Page:
                 f"<p>{_e(why)}; try again in a minute.</p>", retry_after=30)
 
 
-def _apply(con: duckdb.DuckDBPyConnection, claim: LinkClaim) -> Page:
+def _apply(warehouse: Warehouse, claim: LinkClaim) -> Page:
     if claim.action == "unsubscribe":
-        unsubscribe(con, claim.email)
+        unsubscribe_in(warehouse, claim.email)
         return Page(HTTPStatus.OK, "Unsubscribed",
                     f"<p>{_e(claim.email)} will get no more stepback digests.</p>"
                     "<p>Changed your mind? Run <code>stepback subscribe</code> with your "
                     "profile file.</p>")
     try:
-        record_feedback(con, claim.email, claim.job_key, claim.label, "email")
+        record_feedback_in(warehouse, claim.email, claim.job_key, claim.label, "email")
     except UnknownFeedbackTarget:
         return Page(HTTPStatus.GONE, "No longer here",
                     "<p>That job or subscription is no longer in stepback.</p>")

@@ -230,8 +230,9 @@ WITH crawls AS (
 ),
 
 open AS (
+    -- file -1: not in the chunk (an ASOF join must not be left to match a NULL)
     SELECT
-        p.source, p.source_id, b.file_no,
+        p.source, p.source_id, coalesce(b.file_no, -1) AS file_no,
         CASE WHEN b.source IS NULL THEN p.missed_crawls ELSE 0 END AS missed_before
     FROM postings AS p
     LEFT JOIN batch AS b USING (source, source_id)
@@ -321,25 +322,49 @@ def load_pending(
     """Load every finished landing file not loaded yet."""
     files = pending_files(landing_dir)
     results: list[LoadResult] = []
-    with warehouse.writer() as con:
+    # DuckDB spills to disk past the memory limit, so a backlog of any size loads in bounded
+    # memory.
+    with warehouse.connect(memory_limit=LOAD_MEMORY_LIMIT) as con:
         prepare(con)
-        backfill(con)
+        warehouse.transaction(backfill, "backfill grouping keys", guard="load", con=con)
         for chunk in chunks(con, files, landing_dir, results):
-            stage(con, chunk)
-            for result in commit_chunk(con, chunk, close_after_missed):
-                results.append(result)
-                if progress:
-                    progress(len(results), len(files), result)
+            while chunk:
+                stage(con, chunk)
+                done = warehouse.transaction(
+                    lambda c, chunk=chunk: commit_chunk(c, chunk, close_after_missed),
+                    f"load {len(chunk)} landing files", guard="load", con=con)
+                if isinstance(done, LoadedMeanwhile):
+                    chunk = _without(chunk, done, results)
+                    continue
+                _log_loaded(done)
+                for result in done:
+                    results.append(result)
+                    if progress:
+                        progress(len(results), len(files), result)
+                chunk = []
     return results
 
 
+@dataclass(frozen=True)
+class LoadedMeanwhile:
+    """Files of a staged chunk that another loader committed first."""
+
+    sha256s: frozenset[str]
+
+
+def _without(
+    chunk: list[Landing], loaded: LoadedMeanwhile, results: list[LoadResult]
+) -> list[Landing]:
+    for landing in chunk:
+        if landing.sha256 in loaded.sha256s:
+            log.info("%s was loaded by another loader meanwhile; skipped", landing.name)
+            results.append(LoadResult(landing.name, landing.path.parent.name, skipped=True))
+    return [Landing(landing.path, landing.name, landing.sha256) for landing in chunk
+            if landing.sha256 not in loaded.sha256s]
+
+
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
-    """Session settings and macros: naive timestamps are UTC, whatever the machine's zone."""
-    con.execute("SET TimeZone = 'UTC'")
-    # One checkpoint at the end of the load, not one per file's commit.
-    con.execute("SET checkpoint_threshold = '4GB'")
-    # DuckDB spills to disk past this, so a backlog of any size loads in bounded memory.
-    con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    """The loader's macros, in a session from `Warehouse.connect`."""
     grouping.install_macros(con)
     con.execute(staging.CONTENT_HASH_MACRO)
 
@@ -420,25 +445,28 @@ def _arrow_strings(arrow_type: Any) -> pd.ArrowDtype | None:
 
 def commit_chunk(
     con: duckdb.DuckDBPyConnection, chunk: list[Landing], close_after_missed: int
-) -> list[LoadResult]:
-    """A staged chunk into the warehouse in one transaction: each file's postings,
-    observations, quarantine, grouping and ledger rows, or none of them. Files apply in order,
-    so a later crawl of a posting updates what an earlier one in the chunk said."""
-    now = datetime.now(UTC)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        results = _commit(con, chunk, close_after_missed, now)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+) -> list[LoadResult] | LoadedMeanwhile:
+    """A staged chunk into the warehouse, inside the caller's transaction (under the `load`
+    guard): each file's postings, observations, quarantine, grouping and ledger rows, or none
+    of them. Files apply in order, so a later crawl of a posting updates what an earlier one in
+    the chunk said. When another loader committed some of the files first, nothing is written
+    and those files are returned."""
+    loaded = con.execute(
+        "SELECT sha256 FROM landing_files WHERE list_contains($shas, sha256)",
+        {"shas": [landing.sha256 for landing in chunk]},
+    ).fetchall()
+    if loaded:
+        return LoadedMeanwhile(frozenset(row[0] for row in loaded))
+    return _commit(con, chunk, close_after_missed, datetime.now(UTC))
+
+
+def _log_loaded(results: list[LoadResult]) -> None:
     for result in results:
         log.info(
             "loaded %s: %d lines, %d new, %d updated, %d unchanged, %d quarantined, %d closed",
             result.landing_file, result.lines_read, result.inserted, result.updated,
             result.unchanged, result.quarantined, result.closed,
         )
-    return results
 
 
 def _commit(
@@ -535,7 +563,7 @@ def _insert_quarantine(
     con.execute(
         "INSERT INTO quarantine BY NAME SELECT landing_file, line_number, source, source_id, "
         "reasons::VARCHAR[] AS reasons, raw_line, $now::TIMESTAMPTZ AS quarantined_at "
-        "FROM quarantined_frame ON CONFLICT DO NOTHING",
+        "FROM quarantined_frame",
         {"now": now},
     )
     con.unregister("quarantined_frame")

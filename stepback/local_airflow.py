@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from stepback.config import REPO_ROOT, WAREHOUSE_POOL, Settings
+from stepback.config import REPO_ROOT, Settings
 
 COMPONENTS = ("scheduler", "dag-processor", "api-server", "triggerer")
 FINISHED = ("success", "failed")
@@ -73,7 +73,8 @@ class LocalAirflow:
             "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "True",
             "STEPBACK_CONFIG": str(self.settings.config_path),
             "STEPBACK_DATA_DIR": str(self.settings.data_dir),
-            "STEPBACK_WAREHOUSE": str(self.settings.warehouse_path),
+            "STEPBACK_CATALOG": self.settings.catalog,
+            "STEPBACK_DATA_PATH": self.settings.data_path,
             "PYTHONPATH": str(REPO_ROOT),
         }
         if self.settings.smtp_url:
@@ -100,7 +101,6 @@ class LocalAirflow:
 
     def prepare(self) -> None:
         self.airflow("db", "migrate")
-        self.airflow("pools", "set", WAREHOUSE_POOL, "1", "DuckDB allows one writing process")
 
     def start(self) -> None:
         logs = self.home / "logs"

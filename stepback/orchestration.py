@@ -1,4 +1,4 @@
-"""What the DAG files share: assets that carry a run from crawl to digest, defaults, the pool."""
+"""What the DAG files share: assets that carry a run from crawl to digest, and defaults."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from airflow.sdk import Asset, CronTriggerTimetable
 
-from stepback.config import WAREHOUSE_POOL, SourceConfig
+from stepback.config import SourceConfig
 
-__all__ = ["DEFAULT_ARGS", "MODEL", "POSTINGS", "SCORES", "WAREHOUSE_POOL", "cron", "landing"]
+__all__ = ["DEFAULT_ARGS", "MODEL", "POSTINGS", "SCORES", "cron", "landing"]
 DEFAULT_ARGS = {
     "owner": "stepback",
     "retries": 2,

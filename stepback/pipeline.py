@@ -18,13 +18,14 @@ log = logging.getLogger(__name__)
 
 
 def warehouse_for(settings: Settings) -> Warehouse:
-    return Warehouse(settings.warehouse_path)
+    return Warehouse(settings.catalog, settings.data_path)
 
 
 def init_step(settings: Settings) -> dict[str, Any]:
-    applied = warehouse_for(settings).init()
-    log.info("warehouse %s ready; %d migrations applied", settings.warehouse_path, len(applied))
-    return {"warehouse": str(settings.warehouse_path), "migrations_applied": applied}
+    warehouse = warehouse_for(settings)
+    applied = warehouse.init()
+    log.info("warehouse %s ready; %d migrations applied", warehouse.name, len(applied))
+    return {"warehouse": warehouse.name, "migrations_applied": applied}
 
 
 def crawl_step(settings: Settings, source_name: str) -> dict[str, Any]:

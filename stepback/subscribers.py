@@ -1,4 +1,4 @@
-"""Subscribers: profile files (DESIGN.md) read, validated and kept in the warehouse."""
+"""Subscribers: profile files read, validated and kept in the warehouse."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from stepback.config import Profile, read_toml_model
+from stepback.warehouse import Warehouse
 
 FIELDS = (
     "email", "name", "title", "departments", "locations", "remote_ok", "exclude", "max_items",
@@ -23,21 +24,30 @@ def read_profile(path: Path) -> Profile:
 
 
 def subscribe(con: duckdb.DuckDBPyConnection, profile: Profile) -> bool:
-    """Add or update a subscriber. Returns True when the subscriber is new."""
+    """Add or update a subscriber, inside the caller's transaction under the `subscribers`
+    guard (see `subscribe_in`). Returns True when the subscriber is new."""
     now = datetime.now(UTC)
+    values = [getattr(profile, name) for name in FIELDS]
     exists = con.execute("SELECT 1 FROM subscribers WHERE email = ?", [profile.email]).fetchone()
-    updates = ", ".join(f"{name} = excluded.{name}" for name in FIELDS[1:])
-    con.execute(
-        f"INSERT INTO subscribers ({COLUMNS}, subscribed_at, updated_at) "
-        f"VALUES ({', '.join('?' * (len(FIELDS) + 2))}) "
-        f"ON CONFLICT (email) DO UPDATE SET {updates}, updated_at = excluded.updated_at",
-        [getattr(profile, name) for name in FIELDS] + [now, now],
-    )
+    if exists:
+        updates = ", ".join(f"{name} = ?" for name in FIELDS[1:])
+        con.execute(f"UPDATE subscribers SET {updates}, updated_at = ? WHERE email = ?",
+                    values[1:] + [now, profile.email])
+    else:
+        con.execute(
+            f"INSERT INTO subscribers ({COLUMNS}, subscribed_at, updated_at) "
+            f"VALUES ({', '.join('?' * (len(FIELDS) + 2))})", values + [now, now])
     return exists is None
 
 
+def subscribe_in(warehouse: Warehouse, profile: Profile) -> bool:
+    return warehouse.transaction(
+        lambda con: subscribe(con, profile), f"subscribe {profile.email}", guard="subscribers")
+
+
 def unsubscribe(con: duckdb.DuckDBPyConnection, email: str) -> bool:
-    """Remove a subscriber and their scores. Returns False when there was no such subscriber.
+    """Remove a subscriber and their scores, inside the caller's transaction (see
+    `unsubscribe_in`). Returns False when there was no such subscriber.
 
     The send ledger and their feedback stay: a job sent once is never sent again, even after
     re-subscribing, and their verdicts remain training labels.
@@ -45,11 +55,14 @@ def unsubscribe(con: duckdb.DuckDBPyConnection, email: str) -> bool:
     email = email.strip()
     if not con.execute("SELECT 1 FROM subscribers WHERE email = ?", [email]).fetchone():
         return False
-    con.execute("BEGIN TRANSACTION")
     con.execute("DELETE FROM scores WHERE subscriber_email = ?", [email])
     con.execute("DELETE FROM subscribers WHERE email = ?", [email])
-    con.execute("COMMIT")
     return True
+
+
+def unsubscribe_in(warehouse: Warehouse, email: str) -> bool:
+    return warehouse.transaction(
+        lambda con: unsubscribe(con, email), "unsubscribe", guard="subscribers")
 
 
 def subscribers(con: duckdb.DuckDBPyConnection) -> list[Profile]:

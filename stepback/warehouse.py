@@ -1,30 +1,67 @@
-"""The DuckDB warehouse: one resource object, passed to whatever reads or writes it.
+"""The warehouse: a DuckLake (a SQL catalog plus Parquet data files) that every process shares.
 
-DuckDB lets one process write a file at a time, and a writer locks out readers in other
-processes too. Writers therefore take a file lock first (and inside Airflow also run in the
-one-slot `duckdb` pool); a connection that meets the lock waits, then names what holds it.
+One `Warehouse` resource, chosen per deployment and passed to whatever reads or writes it:
+
+* embedded (the default): the catalog in SQLite (`data/lake.sqlite`, in WAL mode so readers
+  never block a writer) and the data files under `data/lake/`;
+* at scale: the catalog in Postgres and the data files in S3-compatible storage, with
+  credentials from the environment only (`stepback.lake_storage`).
+
+Every DuckDB session the project opens comes from `session()`: extensions are loaded from the
+files the `duckdb-extension-*` packages installed, and DuckDB never downloads one.
+
+Writers run `Warehouse.transaction`: all or nothing, retried with backoff when another process
+committed a conflicting change first. A transaction may name a *guard* (one row of
+`write_guards`) that it updates, so two writers of one kind (two loads, two digest claims) always
+conflict and run one after the other, whatever the catalog database; unrelated writers (a click
+and a load) do not wait for each other.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 import os
+import random
 import re
+import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
-from filelock import FileLock, Timeout
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
+LAKE = "lake"
+# Below this many rows a write is kept in the catalog instead of a Parquet file of its own;
+# `maintain` flushes such rows into files.
+INLINE_ROWS = 100
+EXTENSION_PACKAGES = {
+    "ducklake": "duckdb_extension_ducklake",
+    "sqlite_scanner": "duckdb_extension_sqlite_scanner",
+    "postgres_scanner": "duckdb_extension_postgres_scanner",
+    "httpfs": "duckdb_extension_httpfs",
+}
+# What a catalog database says when another process committed first.
+CONFLICT_MARKERS = ("conflict", "database is locked", "concurrent", "could not serialize",
+                    "deadlock detected", "database is busy")
+GUARDS = ("load", "scores", "subscribers", "feedback", "digest")
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class WarehouseBusy(RuntimeError):
-    """Another process holds the warehouse."""
+    """Other processes kept winning the race to commit for longer than a writer waits."""
+
+
+class MissingExtension(RuntimeError):
+    """A DuckDB extension package is not installed for this duckdb release."""
 
 
 @dataclass(frozen=True)
@@ -48,99 +85,216 @@ def view_files(directory: Path = SQL_DIR / "views") -> list[Path]:
     return sorted(directory.glob("*.sql"))
 
 
+def extension_file(name: str) -> Path:
+    """The extension file a `duckdb-extension-*` package installed for this duckdb release."""
+    package = EXTENSION_PACKAGES[name]
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        raise MissingExtension(
+            f"DuckDB extension {name} is not installed: add {package.replace('_', '-')}"
+            f"=={duckdb.__version__} to the environment")
+    path = (Path(spec.origin).parent / "extensions" / f"v{duckdb.__version__}"
+            / f"{name}.duckdb_extension")
+    if not path.exists():
+        raise MissingExtension(
+            f"{package} has no build for duckdb {duckdb.__version__}: pin both to one release")
+    return path
+
+
+def session(
+    extensions: tuple[str, ...] = (), memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """A DuckDB session configured as every one of the project's is: UTC, no extension ever
+    downloaded or autoloaded, the named extensions loaded from their installed files."""
+    config = {
+        "autoinstall_known_extensions": "false",
+        "autoload_known_extensions": "false",
+        "allow_community_extensions": "false",
+    }
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    con = duckdb.connect(config=config)
+    con.execute("SET TimeZone = 'UTC'")
+    for name in extensions:
+        con.execute(f"LOAD '{_quoted(str(extension_file(name)))}'")
+    return con
+
+
 @dataclass(frozen=True)
 class Warehouse:
-    path: Path
-    lock_timeout: float = 120.0
+    """Where the lake's catalog and data files live; see `stepback.lake_storage` for the forms
+    `catalog` and `data_path` take."""
+
+    catalog: str
+    data_path: str
+    # How long a writer keeps retrying when others commit first before it gives up.
+    retry_for: float = 300.0
+
+    @classmethod
+    def local(cls, directory: Path) -> Warehouse:
+        """The embedded default: SQLite catalog and data files in one directory."""
+        return cls(f"sqlite:{directory / 'lake.sqlite'}", f"{directory / 'lake'}/")
 
     @property
-    def lock_path(self) -> Path:
-        return self.path.with_name(self.path.name + ".lock")
+    def name(self) -> str:
+        """The catalog, without anything secret, for messages."""
+        kind, _, where = self.catalog.partition(":")
+        if kind == "postgres":
+            where = " ".join(part for part in where.split() if not part.startswith("password"))
+        return f"{kind}:{where} with data in {self.data_path}"
+
+    @property
+    def is_local(self) -> bool:
+        return self.catalog.startswith("sqlite:")
+
+    def exists(self) -> bool:
+        if self.is_local:
+            return Path(self.catalog.removeprefix("sqlite:")).exists()
+        return True
 
     @contextmanager
-    def writer(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection, held under the cross-process writer lock."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(self.lock_path, timeout=self.lock_timeout)
-        try:
-            lock.acquire()
-        except Timeout as exc:
-            raise WarehouseBusy(
-                f"warehouse {self.path.name} is locked by another writer "
-                f"({_lock_holder(self.lock_path)}); waited {self.lock_timeout:.0f} s"
-            ) from exc
-        try:
-            _write_holder(self.lock_path)
-            con = duckdb.connect(str(self.path))
-            try:
-                yield con
-            finally:
-                con.close()
-        finally:
-            lock.release()
+    def connect(
+        self,
+        read_only: bool = False,
+        at: datetime | None = None,
+        memory_limit: str | None = None,
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A session with the lake attached as `lake` (and in use): read-write, read-only, or as
+        the warehouse was at a moment in the past."""
+        from stepback import lake_storage
 
-    @contextmanager
-    def reader(self, wait: float = 10.0) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection; waits briefly for a writer, then says who holds the file."""
-        if not self.path.exists():
-            raise FileNotFoundError(f"no warehouse at {self.path}; run `stepback init` first")
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                con = duckdb.connect(str(self.path), read_only=True)
-                break
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
-                    raise WarehouseBusy(
-                        f"warehouse {self.path.name} is busy: {_lock_holder(self.lock_path)}"
-                    ) from exc
-                time.sleep(0.2)
+        if (read_only or at) and not self.exists():
+            raise FileNotFoundError(f"no warehouse at {self.name}; run `stepback init` first")
+        con = session(lake_storage.extensions_for(self), memory_limit)
         try:
+            lake_storage.prepare(con, self)
+            options = [f"DATA_PATH '{_quoted(self.data_path)}'",
+                       f"DATA_INLINING_ROW_LIMIT {INLINE_ROWS}"]
+            if read_only or at:
+                options.append("READ_ONLY")
+            if at:
+                options.append(f"SNAPSHOT_TIME '{at.astimezone(UTC).isoformat()}'")
+            con.execute(f"ATTACH 'ducklake:{_quoted(self.catalog)}' AS {LAKE} "
+                        f"({', '.join(options)})")
+            con.execute(f"USE {LAKE}")
             yield con
         finally:
             con.close()
 
+    def writer(self) -> contextmanager[duckdb.DuckDBPyConnection]:  # type: ignore[valid-type]
+        """A read-write session; each statement commits on its own unless the caller uses
+        `transaction`."""
+        return self.connect()
+
+    def reader(self, at: datetime | None = None):  # noqa: ANN201
+        return self.connect(read_only=True, at=at)
+
+    def transaction(
+        self,
+        work: Callable[[duckdb.DuckDBPyConnection], T],
+        what: str,
+        guard: str | None = None,
+        con: duckdb.DuckDBPyConnection | None = None,
+    ) -> T:
+        """Run `work` in one transaction and commit it; when another process committed a
+        conflicting change first, roll back, wait (growing, jittered) and run it again. `work`
+        must therefore read what it decides on inside the transaction."""
+        if con is None:
+            with self.connect() as own:
+                return self.transaction(work, what, guard, own)
+        deadline = time.monotonic() + self.retry_for
+        delay = 0.05
+        for attempt in range(1, 1_000_000):
+            con.execute("BEGIN TRANSACTION")
+            try:
+                if guard:
+                    take_guard(con, guard)
+                result = work(con)
+                con.execute("COMMIT")
+                return result
+            except duckdb.Error as exc:
+                _rollback(con)
+                if not is_conflict(exc):
+                    raise
+                if time.monotonic() + delay > deadline:
+                    raise WarehouseBusy(
+                        f"{what}: other writers kept committing first for {self.retry_for:.0f} s "
+                        f"({attempt} attempts); last: {_first_line(exc)}") from exc
+                log.warning("%s: another process committed first (attempt %d: %s); retrying "
+                            "in %.2f s", what, attempt, _first_line(exc), delay)
+                time.sleep(delay * random.uniform(0.5, 1.5))
+                delay = min(delay * 2, 5.0)
+            except BaseException:
+                _rollback(con)
+                raise
+        raise AssertionError("unreachable")
+
     def init(self) -> list[str]:
-        """Apply pending migrations and (re)create the views. Returns the migrations applied."""
-        with self.writer() as con:
-            return apply_migrations(con)
+        """Apply pending migrations, (re)create the views, and make sure every guard row
+        exists. Returns the migrations applied."""
+        with self.connect() as con:
+            return self.transaction(apply_migrations, "init", con=con)
+
+
+def take_guard(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    if name not in GUARDS:
+        raise ValueError(f"unknown write guard {name!r}")
+    con.execute("UPDATE write_guards SET holder = ?, taken_at = ? WHERE name = ?",
+                [f"pid {os.getpid()}", datetime.now(UTC), name])
+
+
+def is_conflict(exc: BaseException) -> bool:
+    message = str(exc).lower()
+    return any(marker in message for marker in CONFLICT_MARKERS)
 
 
 def apply_migrations(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> list[str]:
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+        " version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
     )
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
     for migration in migrations(sql_dir / "migrations"):
         if migration.version in done:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
-            con.execute(migration.sql)
-            con.execute(
-                "INSERT INTO schema_migrations VALUES (?, ?, ?)",
-                [migration.version, migration.name, datetime.now(UTC)],
-            )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
+        con.execute(migration.sql)
+        con.execute(
+            "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+            [migration.version, migration.name, datetime.now(UTC)],
+        )
         applied.append(migration.name)
     for path in view_files(sql_dir / "views"):
         con.execute(path.read_text(encoding="utf-8"))
+    present = {row[0] for row in con.execute("SELECT name FROM write_guards").fetchall()}
+    for name in GUARDS:
+        if name not in present:
+            con.execute("INSERT INTO write_guards VALUES (?, NULL, NULL)", [name])
     return applied
 
 
-def _write_holder(lock_path: Path) -> None:
-    holder = lock_path.with_name(lock_path.name + ".holder")
-    holder.write_text(f"pid {os.getpid()} since {datetime.now(UTC):%H:%M:%S} UTC", "utf-8")
-
-
-def _lock_holder(lock_path: Path) -> str:
-    holder = lock_path.with_name(lock_path.name + ".holder")
+def ensure_wal(path: Path) -> None:
+    """Put a SQLite catalog in WAL mode (it stays so): readers then never block a writer."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=30)
     try:
-        return holder.read_text(encoding="utf-8").strip() or "unknown process"
-    except OSError:
-        return "unknown process"
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.execute("PRAGMA journal_mode=WAL")
+    finally:
+        db.close()
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [line for line in str(exc).splitlines() if line.strip()]
+    return lines[-1][:200] if lines else type(exc).__name__
+
+
+def _quoted(text: str) -> str:
+    return text.replace("'", "''")

@@ -95,7 +95,8 @@ def settings(tmp_path: Path, board_url: str, monkeypatch: pytest.MonkeyPatch) ->
     config = write_config(tmp_path / "stepback.toml", board_url)
     for key, value in env_for(config, tmp_path / "data").items():
         monkeypatch.setenv(key, value)
-    monkeypatch.delenv("STEPBACK_WAREHOUSE", raising=False)
+    monkeypatch.delenv("STEPBACK_CATALOG", raising=False)
+    monkeypatch.delenv("STEPBACK_DATA_PATH", raising=False)
     monkeypatch.delenv("STEPBACK_SMTP_URL", raising=False)
     return load_settings()
 

@@ -7,7 +7,7 @@ import os
 import smtplib
 import ssl
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -17,6 +17,10 @@ from pathlib import Path
 from stepback.digest.formatting import one_line, short_hash, slug
 from stepback.digest.render import DIGEST_ID_HEADER
 from stepback.digest.smtp import SmtpSettings, SmtpTarget, parse_smtp_url
+
+# Hears of each message as soon as its fate is known: None when delivered (or written), else
+# why not.
+AfterEach = Callable[[EmailMessage, str | None], None]
 
 
 @dataclass
@@ -36,21 +40,25 @@ def deliver(
     outbox: Path,
     smtp_url: str | None = None,
     smtp: SmtpTarget | None = None,
+    after: AfterEach | None = None,
 ) -> DeliveryReport:
     """Send over SMTP when configured, else write `.eml` and `.html` files to `outbox`.
 
     Delivery failures land in the report; only a malformed `smtp_url` raises (ValueError).
-    `messages` may be a generator: each is rendered, sent and dropped in turn.
+    `messages` may be a generator: each is rendered, sent and dropped in turn, and `after`
+    hears of each one as soon as it is delivered or has failed.
     """
     if smtp_url is not None and smtp is not None:
         raise ValueError("pass smtp_url or smtp, not both")
     settings = parse_smtp_url(smtp_url) if smtp_url is not None else smtp
     if settings is None:
-        return write_outbox(messages, Path(outbox))
-    return send_all(messages, settings)
+        return write_outbox(messages, Path(outbox), after)
+    return send_all(messages, settings, after)
 
 
-def write_outbox(messages: Iterable[EmailMessage], outbox: Path) -> DeliveryReport:
+def write_outbox(
+    messages: Iterable[EmailMessage], outbox: Path, after: AfterEach | None = None
+) -> DeliveryReport:
     """Write `<stem>.eml` and `<stem>.html` per message; the same digest overwrites its files."""
     outbox.mkdir(parents=True, exist_ok=True)
     report = DeliveryReport()
@@ -64,6 +72,8 @@ def write_outbox(messages: Iterable[EmailMessage], outbox: Path) -> DeliveryRepo
             page = outbox / f"{stem}.html"
             _write_atomic(page, html.get_content().encode("utf-8"))
             report.written.append(page)
+        if after:
+            after(message, None)
     return report
 
 
@@ -94,7 +104,9 @@ def recipients_of(message: EmailMessage) -> list[str]:
     return [address for _name, address in getaddresses(headers) if address]
 
 
-def send_all(messages: Iterable[EmailMessage], settings: SmtpTarget) -> DeliveryReport:
+def send_all(
+    messages: Iterable[EmailMessage], settings: SmtpTarget, after: AfterEach | None = None
+) -> DeliveryReport:
     """Send every message over one connection; nothing raises, failures are recorded.
 
     `settings` is an SMTP URL's settings, or anything that opens a connection itself (the
@@ -109,7 +121,9 @@ def send_all(messages: Iterable[EmailMessage], settings: SmtpTarget) -> Delivery
     try:
         with _open(settings) as client:
             while current is not None:
-                _send_one(client, current, report)
+                failure = _send_one(client, current, report)
+                if after:
+                    after(current, failure)
                 current = next(pending, None)
     except Exception as exc:  # noqa: BLE001 - hooks raise their own types; all mean "not sent"
         reason = _connection_reason(exc, settings)
@@ -119,6 +133,8 @@ def send_all(messages: Iterable[EmailMessage], settings: SmtpTarget) -> Delivery
             for address in recipients_of(message) or [_unaddressed(message)]:
                 if address not in done:
                     report.failed[address] = reason
+            if after:
+                after(message, reason)
     return report
 
 
@@ -151,28 +167,33 @@ def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context()
 
 
-def _send_one(client: smtplib.SMTP, message: EmailMessage, report: DeliveryReport) -> None:
+def _send_one(
+    client: smtplib.SMTP, message: EmailMessage, report: DeliveryReport
+) -> str | None:
+    """Send one message; returns why it failed (for its first refused recipient), or None."""
     recipients = recipients_of(message)
     if not recipients:
         report.failed[_unaddressed(message)] = "message has no recipient"
-        return
+        return "message has no recipient"
     try:
         refused = client.send_message(message, to_addrs=recipients)
     except smtplib.SMTPRecipientsRefused as exc:
         for address in recipients:
             report.failed[address] = _refusal(exc.recipients.get(address))
-        return
+        return report.failed[recipients[0]]
     except smtplib.SMTPServerDisconnected:
         raise
     except (smtplib.SMTPResponseException, smtplib.SMTPNotSupportedError) as exc:
         for address in recipients:
             report.failed[address] = _response_reason(exc)
-        return
+        return report.failed[recipients[0]]
     for address in recipients:
         if address in refused:
             report.failed[address] = _refusal(refused[address])
         else:
             report.sent.append(address)
+    failures = [report.failed[a] for a in recipients if a in refused]
+    return failures[0] if failures else None
 
 
 def _refusal(response: tuple[int, bytes] | None) -> str:

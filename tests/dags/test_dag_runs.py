@@ -27,9 +27,10 @@ def pipeline(
         for key, value in env_for(write_config(tmp / "stepback.toml", board_url), tmp).items():
             patch.setenv(key, value)
         patch.delenv("STEPBACK_SMTP_URL", raising=False)
-        patch.delenv("STEPBACK_WAREHOUSE", raising=False)
+        patch.delenv("STEPBACK_CATALOG", raising=False)
+        patch.delenv("STEPBACK_DATA_PATH", raising=False)
         settings = load_settings()
-        warehouse = Warehouse(settings.warehouse_path)
+        warehouse = Warehouse(settings.catalog, settings.data_path)
         warehouse.init()
         with warehouse.writer() as con:
             for profile in ("andrea", "marcus"):

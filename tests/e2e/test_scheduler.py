@@ -33,7 +33,7 @@ def test_asset_events_carry_a_run_from_crawl_to_digest(tmp_path: Path, board_url
     assert digests == [("manual", "success")]
     for source in settings.sources:
         assert [(r.run_type, r.state) for r in by_dag[source.dag_id]] == [("manual", "success")]
-    with Warehouse(settings.warehouse_path).reader() as con:
+    with Warehouse(settings.catalog, settings.data_path).reader() as con:
         assert con.execute("SELECT count(*) FROM jobs").fetchone() == (79,)
         [(scored, expected)] = con.execute(
             "SELECT (SELECT count(*) FROM scores), "

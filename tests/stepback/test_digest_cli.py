@@ -42,7 +42,7 @@ def test_subscribe_keeps_schedule_and_pay_then_unsubscribe(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].endswith("\t07:00 America/Los_Angeles"), "the [digest] defaults"
     assert lines[1].startswith("bo@example.com\t") and lines[1].endswith("\t06:30 Europe/London")
-    with Warehouse(settings.warehouse_path).reader() as con:
+    with Warehouse(settings.catalog, settings.data_path).reader() as con:
         bo = next(p for p in subscribers(con) if p.email == "bo@example.com")
     assert (bo.nothing_today, bo.min_pay, bo.min_pay_unit) == (True, 30.0, "hour")
 
@@ -64,7 +64,7 @@ def test_bad_timezone_in_a_profile_is_one_line(
 def test_digest_send_needs_an_smtp_url_and_preview_writes_files(
     settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    warehouse = Warehouse(settings.warehouse_path)
+    warehouse = Warehouse(settings.catalog, settings.data_path)
     warehouse.init()
     seed(warehouse, [posting(source_id="1")], {"1": 0.9})
 
@@ -95,7 +95,7 @@ def test_old_subscribers_upgrade_to_the_default_schedule(tmp_path: Path) -> None
 
 
 def test_serve_answers_on_127_0_0_1(settings: Settings) -> None:
-    Warehouse(settings.warehouse_path).init()
+    Warehouse(settings.catalog, settings.data_path).init()
     stepback = Path(sys.executable).with_name("stepback")
     process = subprocess.Popen([str(stepback), "serve", "--port", "0"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=os.environ.copy())

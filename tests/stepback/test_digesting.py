@@ -82,7 +82,7 @@ def seed(warehouse: Warehouse, postings: list[dict], flagged: dict[str, float]) 
 
 
 def test_no_repeats_across_days_and_nothing_new_sends_nothing(settings: Settings) -> None:
-    warehouse = Warehouse(settings.warehouse_path)
+    warehouse = Warehouse(settings.catalog, settings.data_path)
     warehouse.init()
     seed(warehouse, [posting(source_id="1"), posting(source_id="2", title="Set PA – SNL",
                                                      company="NBC")],
@@ -112,7 +112,7 @@ def test_no_repeats_across_days_and_nothing_new_sends_nothing(settings: Settings
 def test_a_failed_send_is_retried_next_run(settings: Settings, tmp_path: Path) -> None:
     from tests.conftest import free_port
 
-    warehouse = Warehouse(settings.warehouse_path)
+    warehouse = Warehouse(settings.catalog, settings.data_path)
     warehouse.init()
     seed(warehouse, [posting(source_id="1")], {"1": 0.9})
     down = Settings(**{**settings.__dict__, "smtp_url": f"smtp://127.0.0.1:{free_port()}"})
@@ -126,7 +126,7 @@ def test_a_failed_send_is_retried_next_run(settings: Settings, tmp_path: Path) -
 
 
 def test_same_day_rerun_sends_nothing_and_overflow_waits_for_tomorrow(settings: Settings) -> None:
-    warehouse = Warehouse(settings.warehouse_path)
+    warehouse = Warehouse(settings.catalog, settings.data_path)
     warehouse.init()
     shows = ["SNL", "Survivor", "The Voice", "Jeopardy!"]
     seed(warehouse, [posting(source_id=str(i), title=f"PA – {show}", company=f"Co {i}")
@@ -146,7 +146,7 @@ def test_cli_digest_sends_through_smtp_url(
 ) -> None:
     from stepback.cli import main
 
-    warehouse = Warehouse(settings.warehouse_path)
+    warehouse = Warehouse(settings.catalog, settings.data_path)
     warehouse.init()
     seed(warehouse, [posting(source_id="1"), posting(source_id="2", title="Logger – Survivor",
                                                      company="CBS")],
@@ -199,7 +199,7 @@ def flag(warehouse: Warehouse, email: str, source_id: str, score: float) -> None
 
 def one_job_for_andrea_and_bo(settings: Settings) -> Warehouse:
     """A warehouse with one job, flagged for Andrea (by `seed`) and for Bo."""
-    warehouse = Warehouse(settings.warehouse_path)
+    warehouse = Warehouse(settings.catalog, settings.data_path)
     warehouse.init()
     seed(warehouse, [posting(source_id="1")], {"1": 0.9})
     with warehouse.writer() as con:
@@ -232,7 +232,7 @@ def test_each_subscriber_is_sent_at_their_own_time_for_their_own_day(settings: S
 def test_nothing_new_sends_a_note_only_to_those_who_asked(
     settings: Settings, smtp_server
 ) -> None:
-    warehouse = Warehouse(settings.warehouse_path)
+    warehouse = Warehouse(settings.catalog, settings.data_path)
     warehouse.init()
     seed(warehouse, [], {})
     with warehouse.writer() as con:
@@ -284,7 +284,7 @@ def test_received_digest_escapes_a_hostile_posting_and_links_back(
     from stepback.link_server import LinkServer, start
     from tests.stepback.test_link_server import feedback_rows, fetch
 
-    warehouse = Warehouse(settings.warehouse_path)
+    warehouse = Warehouse(settings.catalog, settings.data_path)
     warehouse.init()
     seed(warehouse, [posting(source_id="1", title=HOSTILE, url="javascript:alert(1)"),
                      posting(source_id="2", title="Set PA – SNL", company="NBC")],
@@ -323,7 +323,7 @@ def test_received_digest_escapes_a_hostile_posting_and_links_back(
 def test_preview_writes_html_and_text_and_records_nothing(settings: Settings) -> None:
     from stepback.digesting import preview_digest
 
-    warehouse = Warehouse(settings.warehouse_path)
+    warehouse = Warehouse(settings.catalog, settings.data_path)
     warehouse.init()
     seed(warehouse, [posting(source_id="1")], {"1": 0.9})
     html, text = preview_digest(warehouse, settings, ANDREA.email,

@@ -31,7 +31,7 @@ class Served:
 
 @pytest.fixture
 def served(settings: Settings) -> Iterator[Served]:
-    warehouse = Warehouse(settings.warehouse_path)
+    warehouse = Warehouse(settings.catalog, settings.data_path)
     warehouse.init()
     seed(warehouse, [posting(source_id="1")], {"1": 0.9})
     server = LinkServer(("127.0.0.1", 0), warehouse, SIGNER, lock_wait=0.3)
@@ -120,7 +120,7 @@ def test_busy_warehouse_answers_503_and_records_later(served: Served) -> None:
 
 
 def test_a_click_before_the_warehouse_exists_creates_nothing(tmp_path) -> None:
-    missing = Warehouse(tmp_path / "none.duckdb")
+    missing = Warehouse.local(tmp_path / "none")
     server = LinkServer(("127.0.0.1", 0), missing, SIGNER, lock_wait=0.3)
     start(server)
     try:

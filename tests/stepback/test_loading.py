@@ -12,7 +12,7 @@ from tests.conftest import posting, write_landing
 
 @pytest.fixture
 def warehouse(tmp_path: Path) -> Warehouse:
-    warehouse = Warehouse(tmp_path / "w.duckdb")
+    warehouse = Warehouse.local(tmp_path / "w")
     warehouse.init()
     return warehouse
 
@@ -308,14 +308,14 @@ def test_a_backlog_loaded_at_once_ends_as_crawl_by_crawl(tmp_path: Path):
                             "unchanged FROM load_runs ORDER BY ALL"),
         )
 
-    one_by_one = Warehouse(tmp_path / "one.duckdb")
+    one_by_one = Warehouse.local(tmp_path / "one")
     one_by_one.init()
     closed_one_by_one = {}
     for run in range(len(crawls)):
         write(tmp_path / "one", run)
         for result in load_pending(one_by_one, tmp_path / "one", close_after_missed=2):
             closed_one_by_one.setdefault(result.landing_file, result.closed)
-    at_once = Warehouse(tmp_path / "once.duckdb")
+    at_once = Warehouse.local(tmp_path / "once")
     at_once.init()
     for run in range(len(crawls)):
         write(tmp_path / "once", run)

@@ -28,7 +28,7 @@ OSCARS = board(source_id="1", pay_min=300, pay_max=300)
 def warehouse_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     tmp = tmp_path_factory.mktemp("queries")
     settings = load_settings(env_for(write_config(tmp / "s.toml", "http://127.0.0.1:9"), tmp))
-    warehouse = Warehouse(settings.warehouse_path)
+    warehouse = Warehouse(settings.catalog, settings.data_path)
     warehouse.init()
     write_landing(settings.landing_dir / "jsonld_board", "run1.jsonl", [
         OSCARS,
@@ -91,7 +91,7 @@ def test_union_pa_query_picks_the_right_jobs(
 
 
 def test_views_for_people(warehouse_settings: Settings) -> None:
-    with Warehouse(warehouse_settings.warehouse_path).reader() as con:
+    with Warehouse(warehouse_settings.catalog, warehouse_settings.data_path).reader() as con:
         health = con.execute(
             "SELECT source, items, quarantined, company_coverage, pay_coverage "
             "FROM source_health ORDER BY source"

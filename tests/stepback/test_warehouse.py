@@ -9,7 +9,7 @@ from stepback.warehouse import Warehouse, WarehouseBusy, apply_migrations, migra
 
 
 def test_init_applies_migrations_once(tmp_path: Path) -> None:
-    warehouse = Warehouse(tmp_path / "w.duckdb")
+    warehouse = Warehouse.local(tmp_path / "w")
     first = warehouse.init()
     assert first == [m.name for m in migrations()]
     assert warehouse.init() == []
@@ -47,7 +47,7 @@ def test_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
 
 def test_reader_without_warehouse_says_run_init(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="stepback init"):
-        with Warehouse(tmp_path / "missing.duckdb").reader():
+        with Warehouse.local(tmp_path / "missing").reader():
             pass
 
 
