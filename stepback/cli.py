@@ -137,6 +137,10 @@ def cmd_init(args: argparse.Namespace) -> int:
     applied = summary["migrations_applied"]
     print(f"warehouse {summary['warehouse']}: " + (
         f"applied {', '.join(applied)}" if applied else "up to date"))
+    if "imported" in summary:
+        rows = summary["imported"]["rows"]
+        print(f"imported {summary['imported']['from']} (kept as it was): {sum(rows.values())} "
+              f"rows in {len(rows)} tables, each count checked")
     return 0
 
 

@@ -22,10 +22,16 @@ def warehouse_for(settings: Settings) -> Warehouse:
 
 
 def init_step(settings: Settings) -> dict[str, Any]:
+    from stepback.legacy_import import import_legacy, pending_legacy
+
     warehouse = warehouse_for(settings)
     applied = warehouse.init()
     log.info("warehouse %s ready; %d migrations applied", warehouse.name, len(applied))
-    return {"warehouse": warehouse.name, "migrations_applied": applied}
+    summary: dict[str, Any] = {"warehouse": warehouse.name, "migrations_applied": applied}
+    legacy = pending_legacy(settings.data_dir)
+    if legacy:
+        summary["imported"] = {"from": str(legacy), "rows": import_legacy(warehouse, legacy)}
+    return summary
 
 
 def crawl_step(settings: Settings, source_name: str) -> dict[str, Any]:

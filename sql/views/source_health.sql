@@ -1,5 +1,6 @@
 -- source_health: per source and load, what arrived, what was quarantined, and how complete the
--- loaded postings were (share of rows with each field).
+-- loaded postings were (share of rows with each field). The lake stores a view as SQL text, so
+-- JSON fields are read with json_extract_string, whose meaning no re-parse can shift.
 CREATE OR REPLACE VIEW source_health AS
 WITH observed AS (
     SELECT
@@ -12,11 +13,12 @@ WITH observed AS (
 coverage AS (
     SELECT
         landing_file,
-        avg((line ->> 'company' IS NOT NULL)::INTEGER) AS company,
-        avg((line ->> 'location' IS NOT NULL)::INTEGER) AS location,
-        avg((line ->> 'pay_min' IS NOT NULL OR line ->> 'pay_max' IS NOT NULL)::INTEGER) AS pay,
-        avg((line ->> 'posted_at' IS NOT NULL)::INTEGER) AS posted_at,
-        avg((line ->> 'employment_type' IS NOT NULL)::INTEGER) AS employment_type
+        avg((json_extract_string(line, 'company') IS NOT NULL)::INTEGER) AS company,
+        avg((json_extract_string(line, 'location') IS NOT NULL)::INTEGER) AS location,
+        avg((json_extract_string(line, 'pay_min') IS NOT NULL
+             OR json_extract_string(line, 'pay_max') IS NOT NULL)::INTEGER) AS pay,
+        avg((json_extract_string(line, 'posted_at') IS NOT NULL)::INTEGER) AS posted_at,
+        avg((json_extract_string(line, 'employment_type') IS NOT NULL)::INTEGER) AS employment_type
     FROM observed
     GROUP BY landing_file
 )

@@ -50,7 +50,7 @@ def test_unknown_source_and_missing_warehouse(
 
 def test_init_load_and_sql_formats(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["init"]) == 0
-    assert "applied 001_core_tables" in capsys.readouterr().out
+    assert "applied 001_lake_schema" in capsys.readouterr().out
     assert main(["init"]) == 0
     assert "up to date" in capsys.readouterr().out
     write_landing(settings.landing_dir / "jsonld_test", "r.jsonl",

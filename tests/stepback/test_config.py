@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -21,11 +22,44 @@ def test_environment_overrides_paths(tmp_path: Path) -> None:
         "STEPBACK_CONFIG": str(config), "STEPBACK_DATA_DIR": str(tmp_path / "d"),
         "STEPBACK_SMTP_URL": "smtp://127.0.0.1:1025",
     })
-    assert settings.warehouse_path == tmp_path / "d" / "warehouse.duckdb"
+    assert settings.catalog == f"sqlite:{tmp_path / 'd' / 'lake.sqlite'}"
+    assert settings.data_path == f"{tmp_path / 'd' / 'lake'}/"
     assert settings.outbox_dir == tmp_path / "d" / "outbox"
     assert settings.smtp_url == "smtp://127.0.0.1:1025"
-    explicit = load_settings({"STEPBACK_CONFIG": str(config), "STEPBACK_WAREHOUSE": "/x/w.db"})
-    assert explicit.warehouse_path == Path("/x/w.db")
+    explicit = load_settings({"STEPBACK_CONFIG": str(config),
+                              "STEPBACK_CATALOG": "postgres:dbname=lake host=db",
+                              "STEPBACK_DATA_PATH": "s3://bucket/lake"})
+    assert (explicit.catalog, explicit.data_path) == ("postgres:dbname=lake host=db",
+                                                      "s3://bucket/lake/")
+
+
+def test_warehouse_location_in_the_file_is_read_beside_it(tmp_path: Path) -> None:
+    config = write_config(tmp_path / "s.toml", "http://127.0.0.1:9", extra="")
+    text = config.read_text("utf-8")
+    config.write_text('[warehouse]\ncatalog = "sqlite:w/lake.sqlite"\ndata_path = "w/files"\n'
+                      + text, "utf-8")
+    settings = load_settings({"STEPBACK_CONFIG": str(config)})
+    assert settings.catalog == f"sqlite:{tmp_path / 'w' / 'lake.sqlite'}"
+    assert settings.data_path == f"{tmp_path / 'w' / 'files'}/"
+
+
+@pytest.mark.parametrize(("catalog", "data_path", "message"), [
+    ("mysql:db", None, "catalog must be 'sqlite:PATH' or 'postgres:CONNINFO'"),
+    ("postgres:dbname=x password=hunter2", None, "put the Postgres password in PGPASSWORD"),
+    (None, "gs://bucket/lake/", "data_path must be a directory or s3://bucket/prefix/"),
+])
+def test_a_bad_warehouse_location_is_one_line(
+    tmp_path: Path, catalog: str | None, data_path: str | None, message: str
+) -> None:
+    config = write_config(tmp_path / "s.toml", "http://127.0.0.1:9")
+    env = {"STEPBACK_CONFIG": str(config)}
+    if catalog:
+        env["STEPBACK_CATALOG"] = catalog
+    if data_path:
+        env["STEPBACK_DATA_PATH"] = data_path
+    with pytest.raises(ConfigError, match=re.escape(message)) as raised:
+        load_settings(env)
+    assert "hunter2" not in str(raised.value)
 
 
 @pytest.mark.parametrize(

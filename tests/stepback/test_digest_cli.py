@@ -8,13 +8,12 @@ import sys
 import urllib.request
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from stepback.cli import main
 from stepback.config import Settings
 from stepback.subscribers import subscribers
-from stepback.warehouse import Warehouse, apply_migrations
+from stepback.warehouse import Warehouse
 from tests.conftest import REPO, posting
 from tests.stepback.test_digesting import seed
 
@@ -75,23 +74,6 @@ def test_digest_send_needs_an_smtp_url_and_preview_writes_files(
     assert html.parent == settings.outbox_dir / "preview"
     assert "99th Oscars" in html.read_text("utf-8") and "99th Oscars" in text.read_text("utf-8")
     assert not list(settings.outbox_dir.glob("*.eml")), "a preview sends nothing"
-
-
-def test_old_subscribers_upgrade_to_the_default_schedule(tmp_path: Path) -> None:
-    from stepback.warehouse import SQL_DIR
-
-    old = tmp_path / "old"
-    (old / "migrations").mkdir(parents=True)
-    for path in sorted((SQL_DIR / "migrations").glob("00[1-4]_*.sql")):
-        (old / "migrations" / path.name).write_text(path.read_text("utf-8"), "utf-8")
-    con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    apply_migrations(con, old)
-    con.execute("INSERT INTO subscribers VALUES ('a@example.com', 'A', 'Associate Producer', "
-                "['x'], [], true, [], NULL, now(), now())")
-    assert "005_subscriber_schedule" in apply_migrations(con)
-    [profile] = subscribers(con)
-    assert (profile.send_time, profile.timezone, profile.nothing_today, profile.min_pay) == (
-        None, None, False, None)
 
 
 def test_serve_answers_on_127_0_0_1(settings: Settings) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -111,9 +113,21 @@ def test_one_click_unsubscribe_removes_the_subscriber(served: Served) -> None:
 
 
 def test_busy_warehouse_answers_503_and_records_later(served: Served) -> None:
+    """Another process holds the catalog's write lock (a stuck writer): the click gives up
+    after lock_wait with 503 and Retry-After, and lands once the lock is gone."""
     good = served.links.feedback(ANDREA.email, JOB, "good")
-    with served.warehouse.writer():
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys, time\n"
+         "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+         "db.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(60)",
+         served.warehouse.catalog.removeprefix("sqlite:")],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         status, _, headers = fetch(good, data=b"")
+    finally:
+        holder.kill()
+        holder.wait()
     assert status == 503 and headers["Retry-After"] == "30"
     assert fetch(good, data=b"")[0] == 200
     assert len(feedback_rows(served.warehouse)) == 1

@@ -1,11 +1,30 @@
+"""The lake warehouse: migrations, extensions from installed files, retries, time travel,
+and the import of a single-file warehouse from earlier releases."""
+
+from __future__ import annotations
+
+import json
+import shutil
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from stepback.warehouse import Warehouse, WarehouseBusy, apply_migrations, migrations
+from stepback import legacy_import
+from stepback.warehouse import (
+    Warehouse,
+    WarehouseBusy,
+    apply_migrations,
+    extension_file,
+    migrations,
+    session,
+)
+
+LEGACY_MIGRATIONS = Path(__file__).resolve().parent.parent / "fixtures" / "legacy_migrations"
 
 
 def test_init_applies_migrations_once(tmp_path: Path) -> None:
@@ -15,34 +34,42 @@ def test_init_applies_migrations_once(tmp_path: Path) -> None:
     assert warehouse.init() == []
     with warehouse.reader() as con:
         versions = [r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()]
-        views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+        views = {r[0] for r in con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE database_name = 'lake'").fetchall()}
     assert versions == [m.version for m in migrations()]
-    assert {"jobs", "opportunities"} <= views
+    assert {"jobs", "opportunities", "source_health"} <= views
+    assert (tmp_path / "w" / "lake.sqlite").exists() and (tmp_path / "w" / "lake").is_dir()
 
 
-def test_second_writer_gets_a_clear_message(tmp_path: Path) -> None:
-    warehouse = Warehouse(tmp_path / "w.duckdb", lock_timeout=0.5)
+def test_the_catalog_is_in_wal_mode_so_readers_never_block_a_writer(tmp_path: Path) -> None:
+    import sqlite3
+
+    Warehouse.local(tmp_path).init()
+    db = sqlite3.connect(tmp_path / "lake.sqlite")
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    db.close()
+
+
+def test_no_extension_is_ever_downloaded(tmp_path: Path) -> None:
+    """Autoinstall and autoload are off, and the loaded extensions are the installed files."""
+    warehouse = Warehouse.local(tmp_path)
     warehouse.init()
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from stepback.warehouse import Warehouse\n"
-         f"w = Warehouse(Path({str(warehouse.path)!r}))\n"
-         "with w.writer():\n    print('held', flush=True); time.sleep(20)"],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(WarehouseBusy, match=rf"locked by another writer \(pid {holder.pid}"):
-            with warehouse.writer():
-                pass
-        with pytest.raises(WarehouseBusy, match="is busy"):
-            with warehouse.reader(wait=0.5):
-                pass
-    finally:
-        holder.kill()
-        holder.wait()
-    with warehouse.writer() as con:
-        assert con.execute("SELECT count(*) FROM postings").fetchone() == (0,)
+    with warehouse.connect() as con:
+        settings = dict(con.execute(
+            "SELECT name, value FROM duckdb_settings() WHERE name IN "
+            "('autoinstall_known_extensions', 'autoload_known_extensions')").fetchall())
+        loaded = {row[0] for row in con.execute(
+            "SELECT extension_name FROM duckdb_extensions() WHERE loaded").fetchall()}
+        # An extension that was not loaded stays unavailable instead of being fetched.
+        with pytest.raises(duckdb.Error, match="(?i)excel|not (been )?loaded|install"):
+            con.execute("SELECT * FROM read_xlsx('nothing.xlsx')")
+    assert settings == {"autoinstall_known_extensions": "false",
+                        "autoload_known_extensions": "false"}
+    assert {"ducklake", "sqlite_scanner"} <= loaded
+    assert extension_file("ducklake").name == "ducklake.duckdb_extension"
+    assert f"v{duckdb.__version__}" in str(extension_file("httpfs"))
+    assert not (Path.home() / ".duckdb" / "extensions" / f"v{duckdb.__version__}").exists() or \
+        not any((Path.home() / ".duckdb" / "extensions").rglob("ducklake*"))
 
 
 def test_reader_without_warehouse_says_run_init(tmp_path: Path) -> None:
@@ -51,55 +78,166 @@ def test_reader_without_warehouse_says_run_init(tmp_path: Path) -> None:
             pass
 
 
-def test_migration_rolls_back_on_error(tmp_path: Path) -> None:
-    (tmp_path / "migrations").mkdir()
-    (tmp_path / "migrations" / "001_ok.sql").write_text("CREATE TABLE a (x INTEGER);", "utf-8")
-    (tmp_path / "migrations" / "002_bad.sql").write_text(
-        "CREATE TABLE b (x INTEGER); SELEC oops;", "utf-8"
-    )
-    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None:
+    warehouse = Warehouse.local(tmp_path / "w")
+    warehouse.init()
+    sql = tmp_path / "sql"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "sql", sql)
+    (sql / "migrations" / "002_ok.sql").write_text("CREATE TABLE a (x INTEGER);", "utf-8")
+    (sql / "migrations" / "003_bad.sql").write_text(
+        "CREATE TABLE b (x INTEGER); SELEC oops;", "utf-8")
     with pytest.raises(duckdb.ParserException):
-        apply_migrations(con, tmp_path)
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    applied = con.execute("SELECT name FROM schema_migrations").fetchall()
-    assert "a" in tables and "b" not in tables
-    assert applied == [("001_ok",)]
+        warehouse.transaction(lambda con: apply_migrations(con, sql), "init")
+    with warehouse.reader() as con:
+        tables = {r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'lake'").fetchall()}
+        applied = [r[0] for r in con.execute("SELECT name FROM schema_migrations").fetchall()]
+    assert "a" not in tables and "b" not in tables
+    assert applied == [m.name for m in migrations()]
 
 
-def test_upgrading_a_warehouse_from_the_previous_migrations_keeps_its_data(
-    tmp_path: Path,
+def test_a_writer_that_keeps_losing_gives_up_with_one_line(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import shutil
+    """Another process holds the catalog's write lock: the transaction is retried, then gives
+    up naming what it was doing; nothing of it lands."""
+    warehouse = Warehouse.local(tmp_path)
+    warehouse.init()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys, time\n"
+         "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+         "db.execute('BEGIN IMMEDIATE'); print('held', flush=True); time.sleep(60)",
+         str(tmp_path / "lake.sqlite")], stdout=subprocess.PIPE, text=True)
+    impatient = Warehouse(warehouse.catalog, warehouse.data_path, retry_for=1.0)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(WarehouseBusy, match=r"^record feedback: other writers kept"):
+            impatient.transaction(
+                lambda con: con.execute(
+                    "INSERT INTO feedback VALUES ('a@example.com', 'k', 'good', 'cli', now())"),
+                "record feedback")
+        retries = [r for r in caplog.records if "another process committed first" in r.message]
+        assert len(retries) >= 2 and "record feedback" in retries[0].message
+    finally:
+        holder.kill()
+        holder.wait()
+    with warehouse.reader() as con:
+        assert con.execute("SELECT count(*) FROM feedback").fetchone() == (0,)
+    impatient.transaction(
+        lambda con: con.execute(
+            "INSERT INTO feedback VALUES ('a@example.com', 'k', 'good', 'cli', now())"),
+        "record feedback")
+    with warehouse.reader() as con:
+        assert con.execute("SELECT count(*) FROM feedback").fetchone() == (1,)
 
-    from stepback.warehouse import SQL_DIR
 
-    all_migrations = migrations()
-    previous = tmp_path / "previous"
-    (previous / "migrations").mkdir(parents=True)
-    for migration in all_migrations[:-1]:
-        shutil.copy(SQL_DIR / "migrations" / f"{migration.name}.sql", previous / "migrations")
-    con = duckdb.connect(str(tmp_path / "w.duckdb"))
-    apply_migrations(con, previous)
+def test_time_travel_reads_the_warehouse_as_it_was(tmp_path: Path) -> None:
+    warehouse = Warehouse.local(tmp_path)
+    warehouse.init()
+    warehouse.transaction(lambda con: con.execute(
+        "INSERT INTO feedback VALUES ('a@example.com', 'k1', 'good', 'cli', now())"), "one")
+    time.sleep(0.05)
+    between = datetime.now(UTC)
+    time.sleep(0.05)
+    warehouse.transaction(lambda con: con.execute(
+        "INSERT INTO feedback VALUES ('a@example.com', 'k2', 'bad', 'cli', now())"), "two")
+    with warehouse.reader(at=between) as con:
+        then = con.execute("SELECT job_key FROM feedback").fetchall()
+    with warehouse.reader() as con:
+        now = con.execute("SELECT job_key FROM feedback ORDER BY 1").fetchall()
+    assert then == [("k1",)] and now == [("k1",), ("k2",)]
+
+
+def test_session_is_utc_and_offline() -> None:
+    con = session()
+    assert con.execute("SELECT current_setting('TimeZone')").fetchone() == ("UTC",)
+
+
+def _legacy_warehouse(path: Path) -> None:
+    """A warehouse.duckdb as the releases before the lake left it (migrations 001-008)."""
+    con = duckdb.connect(str(path))
+    for migration in sorted(LEGACY_MIGRATIONS.glob("*.sql")):
+        con.execute(migration.read_text("utf-8"))
     con.execute(
         "INSERT INTO subscribers (email, name, title, departments, locations, remote_ok, "
         "exclude, max_items, subscribed_at, updated_at) VALUES ('a@example.com', 'A', "
-        "'Associate Producer', ['x'], [], true, [], NULL, now(), now())"
-    )
+        "'Associate Producer', ['x'], [], true, [], NULL, now(), now())")
     con.execute(
         "INSERT INTO postings (source, source_id, job_key, url, title, description, scraped_at, "
         "first_seen, last_seen, changed_at, content_hash, landing_file) VALUES "
         "('s', '1', 'k', 'https://x.example/1', 'Logger', 'Logs.', now(), now(), now(), now(), "
-        "'h', 'f')"
-    )
+        "'h', 'f')")
     con.execute(
-        "INSERT INTO raw_postings VALUES ('f', 1, 's', '1', 'h', '{\"title\": \"Logger\"}', now())"
-    )
-    assert apply_migrations(con) == [all_migrations[-1].name]
-    assert con.execute("SELECT count(*) FROM subscribers").fetchone() == (1,)
-    assert con.execute("SELECT title FROM postings").fetchall() == [("Logger",)]
-    assert con.execute("SELECT count(*) FROM jobs").fetchone() == (1,)
-    assert con.execute("SELECT source_id, raw_line FROM raw_postings").fetchall() == [
-        ("1", '{"title": "Logger"}')
-    ]
-    versions = con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
-    assert [v for (v,) in versions] == [m.version for m in all_migrations]
+        "INSERT INTO raw_postings VALUES ('f', 1, 's', '1', 'h', '{\"title\": \"Logger\"}', now())")
+    con.execute("INSERT INTO feedback VALUES ('a@example.com', 'k', 'good', 'cli', now())")
+    con.close()
+
+
+def test_init_imports_a_single_file_warehouse_once_and_keeps_it(settings, capsys) -> None:
+    from stepback.cli import main
+
+    settings.data_dir.mkdir(parents=True)
+    legacy = settings.data_dir / "warehouse.duckdb"
+    _legacy_warehouse(legacy)
+    before = legacy.read_bytes()
+    assert main(["init"]) == 0
+    out = capsys.readouterr().out
+    assert "imported" in out and "each count checked" in out
+    warehouse = Warehouse(settings.catalog, settings.data_path)
+    with warehouse.reader() as con:
+        assert con.execute("SELECT email, nothing_today FROM subscribers").fetchall() == [
+            ("a@example.com", False)]
+        assert con.execute("SELECT title FROM jobs").fetchall() == [("Logger",)]
+        assert con.execute("SELECT raw_line FROM raw_postings").fetchall() == [
+            ('{"title": "Logger"}',)]
+        assert con.execute("SELECT label FROM feedback").fetchall() == [("good",)]
+    assert legacy.read_bytes() == before, "the old file is kept as it was"
+    note = json.loads(legacy_import.note_path(legacy).read_text("utf-8"))
+    assert note["rows"]["postings"] == 1 and note["rows"]["subscribers"] == 1
+    assert main(["init"]) == 0
+    assert "imported" not in capsys.readouterr().out
+    with warehouse.reader() as con:
+        assert con.execute("SELECT count(*) FROM postings").fetchone() == (1,)
+
+
+def test_an_import_that_does_not_add_up_lands_nothing(tmp_path: Path, monkeypatch) -> None:
+    legacy = tmp_path / "warehouse.duckdb"
+    _legacy_warehouse(legacy)
+    warehouse = Warehouse.local(tmp_path / "lake")
+    warehouse.init()
+    real_export = legacy_import.export_tables
+
+    def overcounted(path: Path, folder: Path) -> dict[str, int]:
+        counts = real_export(path, folder)
+        counts["postings"] += 1
+        return counts
+
+    monkeypatch.setattr(legacy_import, "export_tables", overcounted)
+    with pytest.raises(legacy_import.LegacyImportError, match="postings: 2 rows in the old"):
+        legacy_import.import_legacy(warehouse, legacy)
+    with warehouse.reader() as con:
+        assert con.execute("SELECT count(*) FROM subscribers").fetchone() == (0,)
+    assert not legacy_import.note_path(legacy).exists()
+
+
+def test_a_warehouse_written_by_duckdb_2_is_exported_by_duckdb_2(tmp_path: Path) -> None:
+    """Releases before the lake pinned duckdb 2.0, whose files this duckdb cannot open: the
+    import reads them with duckdb 2.0 in a throw-away environment."""
+    legacy = tmp_path / "warehouse.duckdb"
+    command = legacy_import.uv_command()
+    script = ("import duckdb, sys\ncon = duckdb.connect(sys.argv[1])\n"
+              "con.execute('CREATE TABLE feedback (subscriber_email VARCHAR, job_key VARCHAR, "
+              "label VARCHAR, via VARCHAR, recorded_at TIMESTAMPTZ, PRIMARY KEY "
+              "(subscriber_email, job_key))')\n"
+              "con.execute(\"INSERT INTO feedback VALUES ('a@example.com', 'k', 'bad', 'email', "
+              "now())\")\ncon.close()")
+    subprocess.run([*command, "run", "--no-project", "--isolated", "--with",
+                    legacy_import.NEWER_DUCKDB, "python", "-c", script, str(legacy)],
+                   check=True, capture_output=True, timeout=900)
+    with pytest.raises(duckdb.IOException, match="newer version"):
+        duckdb.connect(str(legacy), read_only=True)
+    warehouse = Warehouse.local(tmp_path / "lake")
+    warehouse.init()
+    assert legacy_import.import_legacy(warehouse, legacy) == {"feedback": 1}
+    with warehouse.reader() as con:
+        assert con.execute("SELECT label, via FROM feedback").fetchall() == [("bad", "email")]
