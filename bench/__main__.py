@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from bench.crawl import crawl_demo
 from bench.digest import digest_10k
+from bench.lake import click_during_load, lake_two_loaders
 from bench.loading import load_benchmarks
 from bench.parsing import parse_greenhouse, parse_jsonld
 from bench.report import BenchError, BenchResult, progress
@@ -24,6 +25,8 @@ BENCHMARKS: dict[str, Benchmark] = {
     "train_time": lambda quick: train_time(),
     # load_1m, load_again_1m and load_1m_memory, from one generated input.
     "load_1m": lambda quick: load_benchmarks(5_000 if quick else 1_000_000),
+    "lake_two_loaders": lambda quick: lake_two_loaders(5_000 if quick else 200_000),
+    "click_during_load": lambda quick: click_during_load(5_000 if quick else 200_000),
 }
 
 

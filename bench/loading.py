@@ -3,7 +3,7 @@
 The input is `bench.synthetic`'s landing files (generated once, then reused from
 `data/bench/`). Each measurement runs in its own process so its peak memory is its own:
 
-- load_1m: `stepback.loading.load_pending` into a new warehouse, end to end (staging, Great
+- load_1m: `stepback.loading.load_pending` into a new local lake, end to end (staging, Great
   Expectations, quarantine, upsert, observations, grouping), in postings per second;
 - load_again_1m: the same call again on the same files, which are all in the ledger already;
 - load_1m_memory: the loader's peak resident memory in MiB.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -48,13 +49,14 @@ from stepback import quality
 from stepback.loading import load_pending, totals
 from stepback.warehouse import Warehouse
 landing, target = Path(sys.argv[1]), Path(sys.argv[2])
-warehouse = Warehouse(target)
+warehouse = Warehouse.local(target)
 warehouse.init()
 quality.validation_definition()  # importing Great Expectations is start-up, not loading
-started = time.perf_counter()
+started, began = time.perf_counter(), time.time()
 summary = totals(load_pending(warehouse, landing))
 seconds = time.perf_counter() - started
 print(json.dumps({"seconds": seconds, "postings": summary["lines_read"],
+                  "began": began, "ended": time.time(),
                   "files_skipped": summary["files_skipped"], "summary": summary,
                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -82,25 +84,31 @@ def run(script: str, *args: str) -> dict:
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
+def clear(work: Path) -> None:
+    """Remove what an earlier run left in the work folder."""
+    for stale in work.glob("*.duckdb*"):
+        stale.unlink()
+    for lake in work.glob("lake*"):
+        shutil.rmtree(lake)
+
+
 def load_benchmarks(postings: int) -> list[BenchResult]:
     landing = landing_files(postings)
     work = DATA / "work"
     work.mkdir(parents=True, exist_ok=True)
-    for stale in work.glob("*.duckdb*"):
-        stale.unlink()
+    clear(work)
     progress("  baseline: read_json into a plain table…")
     baseline = run(BASELINE, str(landing), str(work / "baseline.duckdb"))
     progress("  loading…")
-    first = run(LOADER, str(landing), str(work / "warehouse.duckdb"))
+    first = run(LOADER, str(landing), str(work / "lake"))
     progress(f"  loaded: {json.dumps(first['summary'])}")
     progress("  loading the same files again…")
-    again = run(LOADER, str(landing), str(work / "warehouse.duckdb"))
+    again = run(LOADER, str(landing), str(work / "lake"))
     if again["summary"]["files_loaded"]:
         raise BenchError(f"load_again: {again['summary']['files_loaded']} files loaded twice")
     base_rate = baseline["postings"] / baseline["seconds"]
     name = "1m" if postings == 1_000_000 else f"{postings}"
-    for stale in work.glob("*.duckdb*"):
-        stale.unlink()
+    clear(work)
     return [
         BenchResult(f"load_{name}", first["postings"] / first["seconds"], UNIT, base_rate),
         BenchResult(f"load_again_{name}", first["postings"] / again["seconds"], UNIT, base_rate),

@@ -5,7 +5,9 @@ only to subscribers whose own send time (their profile's, else `[digest] time`) 
 where they live and who have not had today's digest. A manual run sends to everyone not yet
 served today. Sends through the Airflow connection `smtp_default` (the SMTP provider's hook)
 when it exists, else through STEPBACK_SMTP_URL, else writes `.eml` and `.html` files to the
-outbox. A job is never sent to the same subscriber twice; a failed send is retried next run.
+outbox. A job is never sent to the same subscriber twice, and nobody gets two digests for one
+day: each is claimed in the warehouse before SMTP sees it. The task fails, with the count, when
+any digest could not be delivered (an SMTP outage is red, not green); its retry sends only those.
 """
 
 from __future__ import annotations
@@ -41,6 +43,12 @@ with DAG(
         except AirflowNotFoundException:
             smtp = None
         scheduled = get_current_context()["dag_run"].run_type == "scheduled"
-        return digest_step(load_settings(), smtp=smtp, due_only=scheduled)
+        summary = digest_step(load_settings(), smtp=smtp, due_only=scheduled)
+        if summary["failed"]:
+            first = next(iter(summary["failed"].values()))
+            raise RuntimeError(
+                f"{len(summary['failed'])} of {summary['subscribers']} digests not delivered "
+                f"({len(summary['sent'])} sent); first reason: {first}")
+        return summary
 
     send()

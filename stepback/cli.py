@@ -104,6 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sub.add_argument("--at", type=_moment, metavar="TIMESTAMP",
                      help="answer as the warehouse stood then (ISO time, UTC unless it says)")
+    sub = command("maintain", cmd_maintain, "Merge small files, expire old snapshots and delete "
+                  "files nothing uses (the daily maintain_warehouse DAG does this).")
+    sub.add_argument("--keep-days", type=int, metavar="N",
+                     help="keep N days of snapshots for time travel "
+                          "(default: [warehouse] keep_snapshots_days, 30)")
     sub = command("export", cmd_export, "Write every warehouse table and view as Parquet files.")
     sub.add_argument("--parquet", required=True, type=Path, metavar="DIR",
                      help="folder to write <name>.parquet files into (created if missing)")
@@ -330,6 +335,19 @@ def cmd_sql(args: argparse.Namespace) -> int:
     else:
         for row in rows:
             print(json.dumps(dict(zip(columns, row, strict=True)), default=str))
+    return 0
+
+
+def cmd_maintain(args: argparse.Namespace) -> int:
+    from stepback.pipeline import maintain_step
+
+    if args.keep_days is not None and args.keep_days < 1:
+        raise ValueError("--keep-days must be at least 1")
+    report = maintain_step(settings(), args.keep_days)
+    print_json(report)
+    print(f"data files {report['data_files_before']} -> {report['data_files_after']}; "
+          f"{report['snapshots_expired']} snapshots expired, "
+          f"{report['files_deleted'] + report['orphans_deleted']} files deleted", file=sys.stderr)
     return 0
 
 

@@ -46,13 +46,14 @@ def record_feedback(
 
 
 def record_feedback_in(
-    warehouse: Warehouse, email: str, job_key: str, label: str, via: str
+    warehouse: Warehouse, email: str, job_key: str, label: str, via: str,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> Feedback:
-    """`record_feedback` in its own transaction, under the `feedback` guard so two verdicts on
-    one job never both land."""
+    """`record_feedback` in its own transaction (on `con` when given), under the `feedback`
+    guard so two verdicts on one job never both land."""
     return warehouse.transaction(
-        lambda con: record_feedback(con, email, job_key, label, via), "record feedback",
-        guard="feedback")
+        lambda c: record_feedback(c, email, job_key, label, via), "record feedback",
+        guard="feedback", con=con)
 
 
 def feedback_rows(con: duckdb.DuckDBPyConnection) -> list[Feedback]:

@@ -55,12 +55,13 @@ def extensions_for(warehouse: Warehouse) -> tuple[str, ...]:
 
 
 def prepare(con: duckdb.DuckDBPyConnection, warehouse: Warehouse) -> None:
-    """What must hold before the lake is attached: a local catalog in WAL mode and its data
-    directory, or the S3 secret built from the environment."""
+    """What must hold before the lake is attached: a new local catalog created in WAL mode and
+    its data directory, or the S3 secret built from the environment."""
     from stepback.warehouse import ensure_wal
 
-    if warehouse.is_local:
-        ensure_wal(Path(warehouse.catalog.removeprefix("sqlite:")))
+    catalog = Path(warehouse.catalog.removeprefix("sqlite:"))
+    if warehouse.is_local and not catalog.exists():
+        ensure_wal(catalog)
     if warehouse.data_path.startswith("s3://"):
         _s3_secret(con, warehouse.data_path)
     elif "://" not in warehouse.data_path:

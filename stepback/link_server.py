@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import logging
 import threading
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -111,6 +112,11 @@ class LinkServer(ThreadingHTTPServer):
         super().__init__(address, LinkHandler)
         self.warehouse = replace(warehouse, retry_for=lock_wait)
         self.signer = signer
+        # One lake session for the server's life, opened at the first click; clicks take turns
+        # on it (each is a few milliseconds), so they never race each other to commit.
+        self._session: ExitStack | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._turn = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -121,12 +127,31 @@ class LinkServer(ThreadingHTTPServer):
         if not self.warehouse.exists():  # never create an empty warehouse from a click
             return _unavailable("stepback has no warehouse yet")
         try:
-            return _apply(self.warehouse, claim)
+            with self._turn:
+                return _apply(self.warehouse, claim, self._connection())
         except (WarehouseBusy, duckdb.IOException):
             return _unavailable("stepback is busy sending or loading")
         except duckdb.Error as exc:
             log.error("could not record a %s link: %s", claim.action, exc)
+            self._disconnect()
             return _unavailable("stepback could not record that")
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            stack = ExitStack()
+            self._con = stack.enter_context(self.warehouse.connect())
+            self._session = stack
+        return self._con
+
+    def _disconnect(self) -> None:
+        with self._turn:
+            if self._session is not None:
+                self._session.close()
+            self._session, self._con = None, None
+
+    def server_close(self) -> None:
+        self._disconnect()
+        super().server_close()
 
 
 def _unavailable(why: str) -> Page:
@@ -134,15 +159,15 @@ def _unavailable(why: str) -> Page:
                 f"<p>{_e(why)}; try again in a minute.</p>", retry_after=30)
 
 
-def _apply(warehouse: Warehouse, claim: LinkClaim) -> Page:
+def _apply(warehouse: Warehouse, claim: LinkClaim, con: duckdb.DuckDBPyConnection) -> Page:
     if claim.action == "unsubscribe":
-        unsubscribe_in(warehouse, claim.email)
+        unsubscribe_in(warehouse, claim.email, con)
         return Page(HTTPStatus.OK, "Unsubscribed",
                     f"<p>{_e(claim.email)} will get no more stepback digests.</p>"
                     "<p>Changed your mind? Run <code>stepback subscribe</code> with your "
                     "profile file.</p>")
     try:
-        record_feedback_in(warehouse, claim.email, claim.job_key, claim.label, "email")
+        record_feedback_in(warehouse, claim.email, claim.job_key, claim.label, "email", con)
     except UnknownFeedbackTarget:
         return Page(HTTPStatus.GONE, "No longer here",
                     "<p>That job or subscription is no longer in stepback.</p>")

@@ -34,6 +34,15 @@ def init_step(settings: Settings) -> dict[str, Any]:
     return summary
 
 
+def maintain_step(settings: Settings, keep_days: int | None = None) -> dict[str, Any]:
+    from datetime import timedelta
+
+    from stepback.maintenance import maintain
+
+    days = keep_days or settings.file.warehouse.keep_snapshots_days
+    return maintain(warehouse_for(settings), timedelta(days=days)).as_dict()
+
+
 def crawl_step(settings: Settings, source_name: str) -> dict[str, Any]:
     from stepback.crawling import crawl
 

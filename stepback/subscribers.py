@@ -60,9 +60,11 @@ def unsubscribe(con: duckdb.DuckDBPyConnection, email: str) -> bool:
     return True
 
 
-def unsubscribe_in(warehouse: Warehouse, email: str) -> bool:
+def unsubscribe_in(
+    warehouse: Warehouse, email: str, con: duckdb.DuckDBPyConnection | None = None
+) -> bool:
     return warehouse.transaction(
-        lambda con: unsubscribe(con, email), "unsubscribe", guard="subscribers")
+        lambda c: unsubscribe(c, email), "unsubscribe", guard="subscribers", con=con)
 
 
 def subscribers(con: duckdb.DuckDBPyConnection) -> list[Profile]:

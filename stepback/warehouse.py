@@ -220,7 +220,7 @@ class Warehouse:
                     raise WarehouseBusy(
                         f"{what}: other writers kept committing first for {self.retry_for:.0f} s "
                         f"({attempt} attempts); last: {_first_line(exc)}") from exc
-                log.warning("%s: another process committed first (attempt %d: %s); retrying "
+                log.warning("%s: another writer committed first (attempt %d: %s); retrying "
                             "in %.2f s", what, attempt, _first_line(exc), delay)
                 time.sleep(delay * random.uniform(0.5, 1.5))
                 delay = min(delay * 2, 5.0)
@@ -232,6 +232,8 @@ class Warehouse:
     def init(self) -> list[str]:
         """Apply pending migrations, (re)create the views, and make sure every guard row
         exists. Returns the migrations applied."""
+        if self.is_local and self.exists():
+            ensure_wal(Path(self.catalog.removeprefix("sqlite:")))
         with self.connect() as con:
             return self.transaction(apply_migrations, "init", con=con)
 
@@ -274,7 +276,11 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) ->
 
 
 def ensure_wal(path: Path) -> None:
-    """Put a SQLite catalog in WAL mode (it stays so): readers then never block a writer."""
+    """Put a SQLite catalog in WAL mode (it stays so): readers then never block a writer.
+
+    Only where this process holds no other connection to the catalog (creating it, `init`):
+    closing a second SQLite library's handle on the file would drop the POSIX locks that
+    DuckDB's copy of SQLite holds on it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=30)
     try:

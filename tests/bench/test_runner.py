@@ -29,8 +29,10 @@ def test_quick_run_prints_exactly_one_bench_line_per_benchmark() -> None:
     assert names[:3] == ["parse_jsonld", "parse_greenhouse", "crawl_demo"]
     assert {"score_100k", "train_time", "digest_10k"} <= set(names)
     assert {"load_5000", "load_again_5000", "load_5000_memory"} <= set(names)
+    assert {"lake_two_loaders", "click_during_load"} <= set(names)
     for match in filter(None, matches):
-        units = {"train_time": "s", "digest_10k": "messages/s", "load_5000_memory": "MiB"}
+        units = {"train_time": "s", "digest_10k": "messages/s", "load_5000_memory": "MiB",
+                 "click_during_load": "ms"}
         assert match["unit"] == units.get(match["name"], "postings/s")
         value, baseline, ratio = (float(match[k]) for k in ("value", "baseline", "ratio"))
         assert value > 0 and baseline > 0

@@ -116,7 +116,7 @@ def test_a_writer_that_keeps_losing_gives_up_with_one_line(
                 lambda con: con.execute(
                     "INSERT INTO feedback VALUES ('a@example.com', 'k', 'good', 'cli', now())"),
                 "record feedback")
-        retries = [r for r in caplog.records if "another process committed first" in r.message]
+        retries = [r for r in caplog.records if "another writer committed first" in r.message]
         assert len(retries) >= 2 and "record feedback" in retries[0].message
     finally:
         holder.kill()
