@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sub.add_argument("--at", type=_moment, metavar="TIMESTAMP",
                      help="answer as the warehouse stood then (ISO time, UTC unless it says)")
+    sub = command("attach", cmd_attach, "Print the SQL that opens the warehouse in a plain "
+                  "duckdb shell or Python session (extensions from this install).")
+    sub.add_argument("--write", action="store_true", help="attach read-write (default: read-only)")
     sub = command("maintain", cmd_maintain, "Merge small files, expire old snapshots and delete "
                   "files nothing uses (the daily maintain_warehouse DAG does this).")
     sub.add_argument("--keep-days", type=int, metavar="N",
@@ -335,6 +338,22 @@ def cmd_sql(args: argparse.Namespace) -> int:
     else:
         for row in rows:
             print(json.dumps(dict(zip(columns, row, strict=True)), default=str))
+    return 0
+
+
+def cmd_attach(args: argparse.Namespace) -> int:
+    from stepback.lake_storage import extensions_for
+    from stepback.pipeline import warehouse_for
+    from stepback.warehouse import extension_file
+
+    warehouse = warehouse_for(settings())
+    for name in extensions_for(warehouse):
+        print(f"LOAD '{extension_file(name)}';")
+    if warehouse.data_path.startswith("s3://"):
+        print("-- S3: CREATE SECRET (TYPE s3, KEY_ID ..., SECRET ..., ENDPOINT ..., "
+              "URL_STYLE 'path');")
+    for statement in warehouse.attach_statements(read_only=not args.write):
+        print(f"{statement};")
     return 0
 
 

@@ -19,6 +19,7 @@ and a load) do not wait for each other.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import logging
 import os
@@ -26,8 +27,9 @@ import random
 import re
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,6 +56,8 @@ GUARDS = ("load", "scores", "subscribers", "feedback", "digest")
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Lake sessions this process has open, per catalog (see ensure_wal).
+_open_here: Counter[str] = Counter()
 
 
 class WarehouseBusy(RuntimeError):
@@ -166,27 +170,36 @@ class Warehouse:
         if (read_only or at) and not self.exists():
             raise FileNotFoundError(f"no warehouse at {self.name}; run `stepback init` first")
         con = session(lake_storage.extensions_for(self), memory_limit)
+        _open_here[self.catalog] += 1
         try:
             lake_storage.prepare(con, self)
-            options = [f"DATA_PATH '{_quoted(self.data_path)}'",
-                       f"DATA_INLINING_ROW_LIMIT {INLINE_ROWS}"]
-            if read_only or at:
-                options.append("READ_ONLY")
-            if at:
-                options.append(f"SNAPSHOT_TIME '{at.astimezone(UTC).isoformat()}'")
-            con.execute(f"ATTACH 'ducklake:{_quoted(self.catalog)}' AS {LAKE} "
-                        f"({', '.join(options)})")
-            con.execute(f"USE {LAKE}")
+            for statement in self.attach_statements(read_only or at is not None, at):
+                con.execute(statement)
             yield con
         finally:
             con.close()
+            _open_here[self.catalog] -= 1
 
-    def writer(self) -> contextmanager[duckdb.DuckDBPyConnection]:  # type: ignore[valid-type]
+    def attach_statements(self, read_only: bool = True, at: datetime | None = None) -> list[str]:
+        """The SQL that attaches this lake as `lake` and uses it (extensions loaded first)."""
+        options = [f"DATA_PATH '{_quoted(self.data_path)}'",
+                   f"DATA_INLINING_ROW_LIMIT {INLINE_ROWS}"]
+        if read_only:
+            options.append("READ_ONLY")
+        if at:
+            options.append(f"SNAPSHOT_TIME '{at.astimezone(UTC).isoformat()}'")
+        return [f"ATTACH 'ducklake:{_quoted(self.catalog)}' AS {LAKE} ({', '.join(options)})",
+                f"USE {LAKE}"]
+
+    def writer(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
         """A read-write session; each statement commits on its own unless the caller uses
         `transaction`."""
         return self.connect()
 
-    def reader(self, at: datetime | None = None):  # noqa: ANN201
+    def reader(
+        self, at: datetime | None = None
+    ) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """A read-only session, of now or of the warehouse as it was at `at`."""
         return self.connect(read_only=True, at=at)
 
     def transaction(
@@ -230,9 +243,10 @@ class Warehouse:
         raise AssertionError("unreachable")
 
     def init(self) -> list[str]:
-        """Apply pending migrations, (re)create the views, and make sure every guard row
-        exists. Returns the migrations applied."""
-        if self.is_local and self.exists():
+        """Apply pending migrations, (re)create the views whose SQL changed, and make sure
+        every guard row exists; writes nothing when all is in place. Returns the migrations
+        applied."""
+        if self.is_local and self.exists() and not _open_here[self.catalog]:
             ensure_wal(Path(self.catalog.removeprefix("sqlite:")))
         with self.connect() as con:
             return self.transaction(apply_migrations, "init", con=con)
@@ -266,8 +280,16 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) ->
             [migration.version, migration.name, datetime.now(UTC)],
         )
         applied.append(migration.name)
+    con.execute("CREATE TABLE IF NOT EXISTS schema_views ("
+                " name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL)")
+    created = dict(con.execute("SELECT name, sha256 FROM schema_views").fetchall())
     for path in view_files(sql_dir / "views"):
-        con.execute(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if created.get(path.stem) != digest or applied:
+            con.execute(text)
+            con.execute("DELETE FROM schema_views WHERE name = ?", [path.stem])
+            con.execute("INSERT INTO schema_views VALUES (?, ?)", [path.stem, digest])
     present = {row[0] for row in con.execute("SELECT name FROM write_guards").fetchall()}
     for name in GUARDS:
         if name not in present:
@@ -278,9 +300,9 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) ->
 def ensure_wal(path: Path) -> None:
     """Put a SQLite catalog in WAL mode (it stays so): readers then never block a writer.
 
-    Only where this process holds no other connection to the catalog (creating it, `init`):
-    closing a second SQLite library's handle on the file would drop the POSIX locks that
-    DuckDB's copy of SQLite holds on it."""
+    Only where this process holds no connection to the catalog (creating it, or `init` with no
+    lake session open): closing a second SQLite library's handle on the file would drop the
+    POSIX locks that DuckDB's copy of SQLite holds on it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=30)
     try:

@@ -62,11 +62,11 @@ def test_volumes_and_dependencies_are_declared(compose: dict) -> None:
         assert any(v.endswith(f":{data_dir}") for v in services[name]["volumes"]), name
 
 
-def test_init_creates_the_duckdb_pool_and_warehouse(compose: dict) -> None:
+def test_init_migrates_airflow_and_the_warehouse(compose: dict) -> None:
     command = compose["services"]["airflow-init"]["command"]
     assert "airflow db migrate" in command
-    assert "airflow pools set duckdb 1" in command
     assert "stepback init" in command
+    assert "pools" not in command, "writers share the lake; no one-slot pool"
 
 
 def test_image_installs_from_the_lock_file() -> None:

@@ -241,3 +241,21 @@ def test_a_warehouse_written_by_duckdb_2_is_exported_by_duckdb_2(tmp_path: Path)
     assert legacy_import.import_legacy(warehouse, legacy) == {"feedback": 1}
     with warehouse.reader() as con:
         assert con.execute("SELECT label, via FROM feedback").fetchall() == [("bad", "email")]
+
+
+def test_attach_prints_what_a_plain_duckdb_session_needs(
+    settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from stepback.cli import main
+
+    assert main(["init"]) == 0
+    capsys.readouterr()
+    assert main(["attach"]) == 0
+    script = capsys.readouterr().out
+    plain = duckdb.connect(config={"autoinstall_known_extensions": "false",
+                                   "autoload_known_extensions": "false"})
+    for statement in filter(str.strip, script.split(";\n")):
+        plain.execute(statement)
+    assert plain.execute("SELECT count(*) FROM postings").fetchone() == (0,)
+    with pytest.raises(duckdb.Error, match="(?i)read.only"):
+        plain.execute("DELETE FROM postings")
