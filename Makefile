@@ -4,7 +4,7 @@ PYTHON ?= python3
 UV = $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 RUN = $(UV) run --frozen
 
-.PHONY: help install demo test airflow lint bench clean
+.PHONY: help install test-servers demo test airflow lint bench clean
 
 help:
 	@echo "make demo     run the whole pipeline through Airflow on the bundled demo board"
@@ -22,7 +22,13 @@ install:
 demo: install
 	$(RUN) stepback demo
 
-test: install
+# Debian's PostgreSQL: the tests run the lake on a Postgres catalog too (CI runs as root).
+test-servers:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			postgresql >/dev/null)
+
+test: install test-servers
 	$(RUN) pytest
 
 airflow: install

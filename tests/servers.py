@@ -1,0 +1,120 @@
+"""Real servers for the lake at scale, started for the tests: Postgres (Debian's package) as the
+catalog and an S3-compatible server (moto's, from PyPI) for the data files."""
+
+from __future__ import annotations
+
+import glob
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+PASSWORD = "lake-test-password"  # noqa: S105 - a throw-away cluster on 127.0.0.1
+
+
+@dataclass(frozen=True)
+class Postgres:
+    port: int
+    user: str = "stepback"
+    database: str = "lake"
+
+    @property
+    def catalog(self) -> str:
+        return f"postgres:dbname={self.database} host=127.0.0.1 port={self.port} user={self.user}"
+
+
+def _binary(name: str) -> str:
+    found = shutil.which(name) or next(iter(sorted(
+        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), reverse=True)), None)
+    if not found:
+        raise RuntimeError(f"{name} not found: install Debian's postgresql (make test does)")
+    return found
+
+
+def _as_postgres_user(command: list[str]) -> list[str]:
+    """Postgres refuses to run as root; CI runs as root."""
+    if os.geteuid() != 0:
+        return command
+    pwd.getpwnam("postgres")
+    return ["runuser", "-u", "postgres", "--", *command]
+
+
+@contextmanager
+def postgres_server(port: int) -> Iterator[Postgres]:
+    root = Path(tempfile.mkdtemp(prefix="stepback-pg-"))
+    data, socket_dir, password_file = root / "data", root / "run", root / "password"
+    socket_dir.mkdir()
+    password_file.write_text(PASSWORD, "utf-8")
+    if os.geteuid() == 0:
+        record = pwd.getpwnam("postgres")
+        for path in (root, socket_dir, password_file):
+            os.chown(path, record.pw_uid, record.pw_gid)
+    server = Postgres(port)
+    subprocess.run(_as_postgres_user([
+        _binary("initdb"), "-D", str(data), "-U", server.user, "--auth=scram-sha-256",
+        f"--pwfile={password_file}", "--encoding=UTF8"]), check=True, capture_output=True)
+    options = f"-p {port} -k {socket_dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run(_as_postgres_user([
+        _binary("pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"), "-w",
+        "start"]), check=True, capture_output=True)
+    try:
+        env = os.environ | {"PGPASSWORD": PASSWORD}
+        subprocess.run([_binary("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U",
+                        server.user, server.database], check=True, capture_output=True, env=env)
+        yield server
+    finally:
+        subprocess.run(_as_postgres_user([_binary("pg_ctl"), "-D", str(data), "-m", "immediate",
+                                          "stop"]), capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class S3:
+    endpoint: str
+    bucket: str = "stepback-lake"
+    key_id: str = "test-key"
+    secret: str = "test-secret"  # noqa: S105 - moto accepts any keys
+
+    def environment(self) -> dict[str, str]:
+        return {"AWS_ACCESS_KEY_ID": self.key_id, "AWS_SECRET_ACCESS_KEY": self.secret,
+                "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": self.endpoint}
+
+    def keys(self) -> list[str]:
+        import boto3
+
+        client = boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1",
+                              aws_access_key_id=self.key_id, aws_secret_access_key=self.secret)
+        pages = client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket)
+        return [item["Key"] for page in pages for item in page.get("Contents", [])]
+
+
+@contextmanager
+def s3_server(port: int) -> Iterator[S3]:
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    store = S3(f"http://127.0.0.1:{port}")
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                boto3.client("s3", endpoint_url=store.endpoint, region_name="us-east-1",
+                             aws_access_key_id=store.key_id,
+                             aws_secret_access_key=store.secret).create_bucket(
+                    Bucket=store.bucket)
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield store
+    finally:
+        server.stop()
