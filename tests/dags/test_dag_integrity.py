@@ -10,7 +10,6 @@ from stepback.config import load_settings
 from tests.conftest import REPO
 
 
-
 @pytest.fixture(scope="module")
 def dagbag():
     from airflow.dag_processing.dagbag import DagBag
