@@ -59,7 +59,9 @@ class DigestLedger:
         return won
 
     def confirm(self, message_id: str, status: str, failure: str | None) -> None:
-        claim = self.claims[message_id]
+        claim = self.claims.get(message_id)
+        if claim is None:  # never claimed (the run stopped before): nothing to record
+            return
         self.warehouse.transaction(
             lambda con: _confirm(con, claim, status, failure), f"record the digest for "
             f"{claim.email}", guard="digest", con=self.con)
