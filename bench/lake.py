@@ -114,7 +114,12 @@ def click_during_load(postings: int) -> BenchResult:
 
 
 def _seed(warehouse) -> str:
-    """One subscriber and one posting, so every click is a real verdict on a real job."""
+    """One subscriber and one posting, so every click is a real verdict on a real job (keyed as
+    the loader's grouping keys a posting on its own, which the load keeps)."""
+    from stepback.grouping import member_key
+
+    job = member_key("bench", "1")
+
     def seed(con) -> None:
         con.execute(
             "INSERT INTO subscribers (email, name, title, departments, locations, remote_ok, "
@@ -123,10 +128,10 @@ def _seed(warehouse) -> str:
         con.execute(
             "INSERT INTO postings (source, source_id, job_key, url, title, description, "
             "scraped_at, first_seen, last_seen, changed_at, content_hash, landing_file) VALUES "
-            "('bench', '1', 'bench-job', 'https://bench.example/1', 'Production Assistant', "
-            "'Runs.', now(), now(), now(), now(), 'h', 'bench')")
+            "('bench', '1', ?, 'https://bench.example/1', 'Production Assistant', "
+            "'Runs.', now(), now(), now(), now(), 'h', 'bench')", [job])
     warehouse.transaction(seed, "seed the click benchmark")
-    return "bench-job"
+    return job
 
 
 def _clicks(url: str, count: int, spacing: float) -> list[float]:

@@ -34,6 +34,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from stepback.scratch import Scratch
 from stepback.warehouse import session
 
 MIN_SIMILARITY = 0.5
@@ -159,7 +160,6 @@ ANCHOR_EXPRESSIONS = ", ".join(
 )
 ANCHOR_KEY = "hash(block_key, anchor)"
 CREATE_KEYS = """
-CREATE OR REPLACE TEMP TABLE {target} AS
 WITH titles AS (
     SELECT company, title, production, sb_block_key(company, title, production) AS block_key
     FROM (SELECT DISTINCT company, title, production FROM {source})
@@ -209,7 +209,6 @@ LEFT JOIN texts AS t USING (source, source_id)
 
 # Each sentence (by hash) of the postings being keyed, one row per occurrence.
 BATCH_SENTENCES = """
-CREATE OR REPLACE TEMP TABLE batch_sentences AS
 SELECT source, source_id, hash(unnest(sb_sentences(description))) AS sentence_hash
 FROM {source}
 """
@@ -226,7 +225,6 @@ WHEN NOT MATCHED THEN INSERT
 # every such pair in a small block, only pairs sharing a text anchor in a large one. A partner
 # outside the active set stands for its group (its job key); two active postings pair once.
 CANDIDATES = f"""
-CREATE OR REPLACE TEMP TABLE grouping_candidates AS
 WITH active AS (
     SELECT k.* FROM grouping_keys AS k SEMI JOIN grouping_active USING (source, source_id)
 ),
@@ -297,7 +295,6 @@ WHERE (NOT b.active OR a.member_key < b.member_key)
 # text repeats counts each time (deduplicating costs more than the rest): it only lowers the
 # overlap of a text that repeats itself.
 SHINGLES = f"""
-CREATE OR REPLACE TEMP TABLE grouping_shingles AS
 WITH texts AS (
     SELECT k.member_key, sb_text_words(p.description) AS words
     FROM grouping_keys AS k
@@ -354,14 +351,14 @@ def components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[s
     return {node: root(node) for node in list(parent)}
 
 
-def store_keys(con: duckdb.DuckDBPyConnection, source: str) -> None:
+def store_keys(scratch: Scratch, source: str) -> None:
     """Count the sentences of the postings in relation `source`, then compute their grouping
-    keys into TEMP `batch_keys` (anchors skip sentences common with these counts included)."""
-    con.execute(BATCH_SENTENCES.format(source=source))
-    con.execute(COUNT_SENTENCES)
-    con.execute(CREATE_KEYS.format(target="batch_keys", source=source,
-                                   anchors=ANCHOR_EXPRESSIONS, common=COMMON_SENTENCE))
-    con.execute("DROP TABLE batch_sentences")
+    keys into `batch_keys` (anchors skip sentences common with these counts included)."""
+    scratch.make("batch_sentences", BATCH_SENTENCES.format(source=source))
+    scratch.con.execute(COUNT_SENTENCES)
+    scratch.make("batch_keys", CREATE_KEYS.format(source=source, anchors=ANCHOR_EXPRESSIONS,
+                                                  common=COMMON_SENTENCE))
+    scratch.drop("batch_sentences")
 
 
 def save_keys(con: duckdb.DuckDBPyConnection) -> None:
@@ -374,29 +371,29 @@ def save_keys(con: duckdb.DuckDBPyConnection) -> None:
                 "SELECT member_key, block_key, unnest(text_anchors) AS anchor FROM batch_keys)")
 
 
-def same_job_edges(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    con.execute(CANDIDATES)
-    con.execute(SHINGLES)
-    edges = con.execute(SAME_JOB).fetchall()
-    con.execute("DROP TABLE grouping_candidates; DROP TABLE grouping_shingles")
-    return edges
+def same_job_edges(scratch: Scratch) -> list[tuple[str, str]]:
+    with scratch.scope():
+        scratch.make("grouping_candidates", CANDIDATES)
+        scratch.make("grouping_shingles", SHINGLES)
+        return scratch.con.execute(SAME_JOB).fetchall()
 
 
-def regroup_active(con: duckdb.DuckDBPyConnection) -> int:
-    """Group the postings listed in TEMP `grouping_active(source, source_id)` with their blocks;
+def regroup_active(scratch: Scratch) -> int:
+    """Group the postings listed in `grouping_active(source, source_id)` with their blocks;
     returns how many postings changed job key.
 
     Active postings start apart (their own member key) and join each other and the existing
     groups of their blocks through same-job pairs. Callers make every member of a group that
     lost or changed a posting active, so such groups are rebuilt, not patched.
     """
+    con = scratch.con
     active = con.execute(
         "SELECT k.source, k.source_id, k.member_key "
         "FROM grouping_keys AS k SEMI JOIN grouping_active USING (source, source_id)"
     ).fetchall()
     if not active:
         return 0
-    edges = same_job_edges(con)
+    edges = same_job_edges(scratch)
     keys = components((key for _, _, key in active), edges)
     old_jobs = {node for _, node in edges} - {key for _, _, key in active}
     _register(con, "grouping_members", ["source", "source_id", "job_key"],
@@ -423,7 +420,7 @@ def _register(
     con.register(name, pd.DataFrame(rows, columns=columns, dtype="object"))
 
 
-SCRATCH_TABLES = """
+STAND_IN_TABLES = """
 CREATE TEMP TABLE postings (
     source VARCHAR, source_id VARCHAR, company VARCHAR, title VARCHAR, production VARCHAR,
     location VARCHAR, remote BOOLEAN, description VARCHAR, job_key VARCHAR, block_key VARCHAR
@@ -442,16 +439,17 @@ def group_rows(rows: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
     same SQL as a load."""
     con = session()
     install_macros(con)
-    con.execute(SCRATCH_TABLES)
+    con.execute(STAND_IN_TABLES)
     columns = ["source", "source_id", "company", "title", "production", "location", "remote",
                "description"]
     _register(con, "given", columns, [tuple(row.get(c) for c in columns) for row in rows])
     con.execute("INSERT INTO postings BY NAME SELECT *, sb_member_key(source, source_id) AS "
                 "job_key FROM given")
-    store_keys(con, "postings")
+    scratch = Scratch(con)
+    store_keys(scratch, "postings")
     save_keys(con)
-    con.execute("CREATE TEMP TABLE grouping_active AS SELECT source, source_id FROM postings")
-    regroup_active(con)
+    scratch.make("grouping_active", "SELECT source, source_id FROM postings")
+    regroup_active(scratch)
     keys = con.execute("SELECT source, source_id, job_key FROM postings").fetchall()
     con.close()
     return {(source, source_id): key for source, source_id, key in keys}

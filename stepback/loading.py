@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from stepback import grouping, quality, staging
+from stepback.scratch import Scratch
 from stepback.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,6 @@ def is_complete_crawl(path: Path) -> bool:
 # Each file's postings (a file's last line for a posting wins), with the hash the chunk's
 # previous file gave that posting and whether this file is the chunk's last word on it.
 FILE_POSTINGS = """
-CREATE OR REPLACE TEMP TABLE file_postings AS
 WITH last_in_file AS (
     SELECT row_id, file_no, line_number, source, source_id, content_hash
     FROM passed
@@ -119,7 +119,6 @@ FROM last_in_file
 # Per file: new, changed and unchanged postings against what came before it (an earlier file of
 # the chunk, else the warehouse), and its source.
 FILE_COUNTS = """
-CREATE OR REPLACE TEMP TABLE file_counts AS
 WITH compared AS (
     SELECT
         f.file_no, f.source, f.content_hash,
@@ -151,7 +150,6 @@ LEFT JOIN counted AS n USING (file_no)
 
 # One row per posting: the chunk's last word on it.
 BATCH = """
-CREATE OR REPLACE TEMP TABLE batch AS
 SELECT
     s.source, s.source_id, s.url, s.title, s.company, s.production, s.location, s.remote,
     s.employment_type, s."union", s.description, s.pay_min, s.pay_max, s.pay_currency,
@@ -166,7 +164,6 @@ WHERE f.is_last
 
 # New postings, and every member of a group that one of the batch's postings changed in.
 ACTIVE = """
-CREATE OR REPLACE TEMP TABLE grouping_active AS
 WITH moved AS (
     SELECT p.job_key
     FROM batch AS b
@@ -218,7 +215,6 @@ ANTI JOIN postings AS p USING (source, source_id)
 # last carried them): their new count of missed crawls, and the file whose crawl closes them
 # (the one that brings the count to `close_after`, after which a closed posting counts no more).
 MISSING = """
-CREATE OR REPLACE TEMP TABLE missing AS
 WITH crawls AS (
     SELECT
         c.file_no, n.source,
@@ -270,7 +266,6 @@ LEFT JOIN crawls AS c
 # Open postings past their valid_through, with the file they close in: the last to carry them,
 # else file 0, the chunk's first.
 EXPIRED = """
-CREATE OR REPLACE TEMP TABLE expired AS
 SELECT p.source, p.source_id, coalesce(b.file_no, 0) AS closed_by
 FROM postings AS p
 LEFT JOIN batch AS b USING (source, source_id)
@@ -309,8 +304,6 @@ FROM chunk_files AS c
 INNER JOIN file_counts AS n USING (file_no)
 """
 
-CHUNK_TABLES = ("chunk_files", "file_postings", "file_counts", "batch", "batch_keys",
-                "grouping_active", "missing", "expired")
 
 
 def load_pending(
@@ -326,13 +319,16 @@ def load_pending(
     # memory.
     with warehouse.connect(memory_limit=LOAD_MEMORY_LIMIT) as con:
         prepare(con)
-        warehouse.transaction(backfill, "backfill grouping keys", guard="load", con=con)
+        scratch = Scratch(con)
+        warehouse.transaction(lambda _: backfill(scratch), "backfill grouping keys",
+                              guard="load", con=con)
         for chunk in chunks(con, files, landing_dir, results):
             while chunk:
-                stage(con, chunk)
-                done = warehouse.transaction(
-                    lambda c, chunk=chunk: commit_chunk(c, chunk, close_after_missed),
-                    f"load {len(chunk)} landing files", guard="load", con=con)
+                with scratch.scope():
+                    stage(scratch, chunk)
+                    done = warehouse.transaction(
+                        lambda _, chunk=chunk: commit_chunk(scratch, chunk, close_after_missed),
+                        f"load {len(chunk)} landing files", guard="load", con=con)
                 if isinstance(done, LoadedMeanwhile):
                     chunk = _without(chunk, done, results)
                     continue
@@ -397,15 +393,16 @@ def chunks(
         yield chunk
 
 
-def stage(con: duckdb.DuckDBPyConnection, chunk: list[Landing]) -> None:
+def stage(scratch: Scratch, chunk: list[Landing]) -> None:
     """Stage, type and validate the chunk's lines; rejected lines go to `staged_rejects`, the
     rest are the view `passed`."""
-    staging.create_tables(con)
+    con = scratch.con
+    staging.create_tables(scratch)
     for file_no, landing in enumerate(chunk):
         landing.file_no = file_no
         text = landing.path.read_bytes().decode("utf-8", errors="replace")
         landing.lines_read = staging.stage_text(con, file_no, text)
-    for bad in staging.parse_staged(con):
+    for bad in staging.parse_staged(scratch):
         chunk[bad.file_no].bad.append(Quarantined(bad.line_number, [bad.reason], bad.raw_line))
     failures = quality.failed_expectations(suite_frame(con))
     type_errors = con.execute(
@@ -418,11 +415,11 @@ def stage(con: duckdb.DuckDBPyConnection, chunk: list[Landing]) -> None:
     con.register("rejects_frame", pd.DataFrame(
         {"row_id": list(reasons), "reasons": list(reasons.values())}
     ).astype({"row_id": "int64"}))
-    con.execute("CREATE OR REPLACE TEMP TABLE staged_rejects AS "
-                "SELECT row_id, reasons::VARCHAR[] AS reasons FROM rejects_frame")
+    scratch.make("staged_rejects", "SELECT row_id, reasons::VARCHAR[] AS reasons FROM "
+                                   "rejects_frame")
     con.unregister("rejects_frame")
-    con.execute("CREATE OR REPLACE TEMP VIEW passed AS "
-                "SELECT * FROM staged ANTI JOIN staged_rejects USING (row_id) WHERE is_object")
+    scratch.view("passed", "SELECT * FROM staged ANTI JOIN staged_rejects USING (row_id) "
+                           "WHERE is_object")
     for file_no, number, why, raw, source, source_id in con.execute(REJECTED).fetchall():
         chunk[file_no].bad.append(Quarantined(number, list(why), raw, source, source_id))
     for landing in chunk:
@@ -444,20 +441,21 @@ def _arrow_strings(arrow_type: Any) -> pd.ArrowDtype | None:
 
 
 def commit_chunk(
-    con: duckdb.DuckDBPyConnection, chunk: list[Landing], close_after_missed: int
+    scratch: Scratch, chunk: list[Landing], close_after_missed: int
 ) -> list[LoadResult] | LoadedMeanwhile:
     """A staged chunk into the warehouse, inside the caller's transaction (under the `load`
     guard): each file's postings, observations, quarantine, grouping and ledger rows, or none
     of them. Files apply in order, so a later crawl of a posting updates what an earlier one in
     the chunk said. When another loader committed some of the files first, nothing is written
     and those files are returned."""
-    loaded = con.execute(
+    loaded = scratch.con.execute(
         "SELECT sha256 FROM landing_files WHERE list_contains($shas, sha256)",
         {"shas": [landing.sha256 for landing in chunk]},
     ).fetchall()
     if loaded:
         return LoadedMeanwhile(frozenset(row[0] for row in loaded))
-    return _commit(con, chunk, close_after_missed, datetime.now(UTC))
+    with scratch.scope():
+        return _commit(scratch, chunk, close_after_missed, datetime.now(UTC))
 
 
 def _log_loaded(results: list[LoadResult]) -> None:
@@ -470,12 +468,12 @@ def _log_loaded(results: list[LoadResult]) -> None:
 
 
 def _commit(
-    con: duckdb.DuckDBPyConnection, chunk: list[Landing], close_after_missed: int,
-    now: datetime,
+    scratch: Scratch, chunk: list[Landing], close_after_missed: int, now: datetime,
 ) -> list[LoadResult]:
-    _chunk_files(con, chunk)
-    con.execute(FILE_POSTINGS)
-    con.execute(FILE_COUNTS)
+    con = scratch.con
+    _chunk_files(scratch, chunk)
+    scratch.make("file_postings", FILE_POSTINGS)
+    scratch.make("file_counts", FILE_COUNTS)
     results = [
         LoadResult(landing.name, source, landing.lines_read, inserted, updated, unchanged,
                    len(landing.bad))
@@ -483,25 +481,25 @@ def _commit(
             "SELECT source, inserted, updated, unchanged FROM file_counts ORDER BY file_no"
         ).fetchall(), strict=True)
     ]
-    con.execute(BATCH)
-    grouping.store_keys(con, "batch")
-    con.execute(ACTIVE)
+    scratch.make("batch", BATCH)
+    grouping.store_keys(scratch, "batch")
+    scratch.make("grouping_active", ACTIVE)
     con.execute(UPDATE_KNOWN, {"now": now})
     con.execute(INSERT_NEW, {"now": now})
     grouping.save_keys(con)
-    grouping.regroup_active(con)
-    for file_no, closed in close_expired(con, now) + close_missing(con, close_after_missed, now):
-        results[file_no].closed += closed
+    grouping.regroup_active(scratch)
+    closed = close_expired(scratch, now) + close_missing(scratch, close_after_missed, now)
+    for file_no, count in closed:
+        results[file_no].closed += count
     con.execute(OBSERVATIONS, {"now": now})
     _insert_quarantine(con, chunk, now)
     con.execute(LEDGER, {"now": now})
     con.execute(LOAD_RUNS, {"now": now})
-    for table in CHUNK_TABLES:
-        con.execute(f"DROP TABLE {table}")
     return results
 
 
-def _chunk_files(con: duckdb.DuckDBPyConnection, chunk: list[Landing]) -> None:
+def _chunk_files(scratch: Scratch, chunk: list[Landing]) -> None:
+    con = scratch.con
     con.register("chunk_frame", pd.DataFrame({
         "file_no": [landing.file_no for landing in chunk],
         "landing_file": [landing.name for landing in chunk],
@@ -511,16 +509,17 @@ def _chunk_files(con: duckdb.DuckDBPyConnection, chunk: list[Landing]) -> None:
         "quarantined": [len(landing.bad) for landing in chunk],
         "complete_crawl": [is_complete_crawl(landing.path) for landing in chunk],
     }))
-    con.execute("CREATE OR REPLACE TEMP TABLE chunk_files AS SELECT * FROM chunk_frame")
+    scratch.make("chunk_files", "SELECT * FROM chunk_frame")
     con.unregister("chunk_frame")
 
 
 def close_missing(
-    con: duckdb.DuckDBPyConnection, close_after: int, now: datetime
+    scratch: Scratch, close_after: int, now: datetime
 ) -> list[tuple[int, int]]:
     """Count missed crawls for open postings absent from the chunk's complete crawls of their
     source; close those missed `close_after` times in a row. Returns (file, closed) pairs."""
-    con.execute(MISSING, {"close_after": close_after})
+    con = scratch.con
+    scratch.make("missing", MISSING, {"close_after": close_after})
     con.execute(
         "UPDATE postings SET missed_crawls = m.missed_crawls, "
         "closed_at = CASE WHEN m.closed_by IS NOT NULL THEN $now END "
@@ -533,11 +532,12 @@ def close_missing(
     ).fetchall()
 
 
-def close_expired(con: duckdb.DuckDBPyConnection, now: datetime) -> list[tuple[int, int]]:
+def close_expired(scratch: Scratch, now: datetime) -> list[tuple[int, int]]:
     """Close open postings whose `valid_through` has passed; each counts to the file that last
     carried it, or to the chunk's first file (where a file-by-file load would have closed it,
     before any later crawl could count it missing). Returns (file, closed) pairs."""
-    con.execute(EXPIRED, {"now": now})
+    con = scratch.con
+    scratch.make("expired", EXPIRED, {"now": now})
     con.execute(
         "UPDATE postings SET closed_at = $now FROM expired AS e "
         "WHERE postings.source = e.source AND postings.source_id = e.source_id",
@@ -585,36 +585,34 @@ WHERE (source, source_id) IN (SELECT source, source_id FROM grouping_active)
 """
 
 
-def backfill(con: duckdb.DuckDBPyConnection) -> int:
-    """Give postings loaded before migration 006 their grouping keys and content hash, then
-    group them. Returns how many postings it touched (0 on every later run)."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE grouping_active AS SELECT source, source_id FROM postings "
-        "ANTI JOIN grouping_keys USING (source, source_id)"
-    )
-    [(missing,)] = con.execute("SELECT count(*) FROM grouping_active").fetchall()
-    if missing:
-        grouping.store_keys(con, "(SELECT * FROM postings SEMI JOIN grouping_active "
-                                 "USING (source, source_id))")
-        grouping.save_keys(con)
-        con.execute("UPDATE postings SET block_key = k.block_key FROM batch_keys AS k "
-                    "WHERE postings.source = k.source AND postings.source_id = k.source_id")
-        con.execute(BACKFILL_HASHES)
-        grouping.regroup_active(con)
-        con.execute("DROP TABLE batch_keys")
-        log.info("backfilled grouping keys for %d postings", missing)
-    con.execute("DROP TABLE grouping_active")
+def backfill(scratch: Scratch) -> int:
+    """Give postings loaded before grouping keys existed (an imported old warehouse) their keys
+    and content hash, then group them. Returns how many postings it touched (0 on every later
+    run)."""
+    con = scratch.con
+    with scratch.scope():
+        scratch.make("grouping_active", "SELECT source, source_id FROM postings "
+                                        "ANTI JOIN grouping_keys USING (source, source_id)")
+        [(missing,)] = con.execute("SELECT count(*) FROM grouping_active").fetchall()
+        if missing:
+            grouping.store_keys(scratch, "(SELECT * FROM postings SEMI JOIN grouping_active "
+                                         "USING (source, source_id))")
+            grouping.save_keys(con)
+            con.execute("UPDATE postings SET block_key = k.block_key FROM batch_keys AS k "
+                        "WHERE postings.source = k.source AND postings.source_id = k.source_id")
+            con.execute(BACKFILL_HASHES)
+            grouping.regroup_active(scratch)
+            log.info("backfilled grouping keys for %d postings", missing)
     return missing
 
 
 def regroup_all(con: duckdb.DuckDBPyConnection) -> int:
     """Rebuild every group from scratch; returns how many postings changed job key."""
     prepare(con)
-    con.execute("CREATE OR REPLACE TEMP TABLE grouping_active AS "
-                "SELECT source, source_id FROM postings")
-    changed = grouping.regroup_active(con)
-    con.execute("DROP TABLE grouping_active")
-    return changed
+    scratch = Scratch(con)
+    with scratch.scope():
+        scratch.make("grouping_active", "SELECT source, source_id FROM postings")
+        return grouping.regroup_active(scratch)
 
 
 def totals(results: list[LoadResult]) -> dict[str, int]:

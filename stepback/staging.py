@@ -4,7 +4,8 @@ Every non-blank line of a landing file becomes a `staged_lines` row (file, line 
 text). Lines that are JSON objects become `staged` rows with each posting field coerced to its
 warehouse type and, per line, the list of type errors ("remote: expected true/false, got str",
 "posted_at: not a date"). Lines that are not JSON objects are returned to Python, which names
-what is wrong with them. The staging tables are TEMP: they never reach the warehouse file.
+what is wrong with them. The staging tables are TEMP (stepback.scratch): they never reach the
+warehouse.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from stepback.postings import BOOL_FIELDS, FIELDS, NUMBER_FIELDS
+from stepback.scratch import Scratch
 
 TIMESTAMP_FIELDS = ["posted_at", "valid_through", "scraped_at"]
 JSON_TYPE_NAMES = {
@@ -93,7 +95,6 @@ def _staged_sql() -> str:
         for name in TIMESTAMP_FIELDS
     )
     return f"""
-CREATE OR REPLACE TEMP TABLE staged AS
 WITH parsed AS (
     SELECT
         file_no,
@@ -156,11 +157,9 @@ WHERE is_object
 """
 
 
-def create_tables(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE staged_lines "
-        "(file_no INTEGER, line_number INTEGER, raw_line VARCHAR, looks_like_object BOOLEAN)"
-    )
+def create_tables(scratch: Scratch) -> None:
+    scratch.empty("staged_lines", "file_no INTEGER, line_number INTEGER, raw_line VARCHAR, "
+                                  "looks_like_object BOOLEAN")
 
 
 def stage_text(con: duckdb.DuckDBPyConnection, file_no: int, text: str) -> int:
@@ -190,12 +189,12 @@ def stage_text(con: duckdb.DuckDBPyConnection, file_no: int, text: str) -> int:
     return len(lines)
 
 
-def parse_staged(con: duckdb.DuckDBPyConnection) -> list[BadLine]:
+def parse_staged(scratch: Scratch) -> list[BadLine]:
     """Type every JSON-object line into `staged`; return the lines that are not JSON objects."""
-    con.execute(STAGED)
+    scratch.make("staged", STAGED)
     return [
         BadLine(file_no, number, raw, why_not_an_object(raw))
-        for file_no, number, raw in con.execute(NOT_OBJECTS).fetchall()
+        for file_no, number, raw in scratch.con.execute(NOT_OBJECTS).fetchall()
     ]
 
 

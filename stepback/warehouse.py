@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import duckdb
+from filelock import FileLock, Timeout
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -218,12 +219,13 @@ class Warehouse:
         deadline = time.monotonic() + self.retry_for
         delay = 0.05
         for attempt in range(1, 1_000_000):
-            con.execute("BEGIN TRANSACTION")
             try:
-                if guard:
-                    take_guard(con, guard)
-                result = work(con)
-                con.execute("COMMIT")
+                with self._turn(guard, what, deadline):
+                    con.execute("BEGIN TRANSACTION")
+                    if guard:
+                        take_guard(con, guard)
+                    result = work(con)
+                    con.execute("COMMIT")
                 return result
             except duckdb.Error as exc:
                 _rollback(con)
@@ -241,6 +243,25 @@ class Warehouse:
                 _rollback(con)
                 raise
         raise AssertionError("unreachable")
+
+    @contextmanager
+    def _turn(self, guard: str | None, what: str, deadline: float) -> Iterator[None]:
+        """On a local catalog, writers of one kind also take turns through a file lock, so the
+        second waits for the first instead of doing its work only to lose at commit."""
+        if not (guard and self.is_local):
+            yield
+            return
+        lock = FileLock(f"{self.catalog.removeprefix('sqlite:')}.{guard}.lock",
+                        timeout=max(deadline - time.monotonic(), 0.0))
+        try:
+            lock.acquire()
+        except Timeout as exc:
+            raise WarehouseBusy(f"{what}: another {guard} writer held its turn for "
+                                f"{self.retry_for:.0f} s") from exc
+        try:
+            yield
+        finally:
+            lock.release()
 
     def init(self) -> list[str]:
         """Apply pending migrations, (re)create the views whose SQL changed, and make sure
