@@ -153,3 +153,32 @@ def test_digest_dag_sends_through_the_smtp_default_connection(
     statuses = query(pipeline["warehouse"],
                      "SELECT status FROM digest_runs WHERE subscriber_email = 'devon@example.com'")
     assert statuses == [("sent",)]
+
+
+def test_digest_dag_fails_with_the_count_when_smtp_is_down(
+    pipeline: dict, closed_port: int, tmp_path: Path
+) -> None:
+    """An SMTP outage is red in Airflow, not green, and the subscriber's day stays free."""
+    from airflow.sdk import Connection
+
+    profile = tmp_path / "erin.toml"
+    profile.write_text(
+        'name = "Erin"\nemail = "erin@example.com"\ntitle = "Story Producer"\n'
+        'departments = ["unscripted"]\nlocations = []\n', "utf-8")
+    with pipeline["warehouse"].writer() as con:
+        subscribe(con, read_profile(profile))
+    bag = pipeline["bag"]
+    conn = Connection(conn_id="smtp_default", conn_type="smtp", host="127.0.0.1",
+                      port=closed_port,
+                      extra=json.dumps({"disable_ssl": True, "disable_tls": True}))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", conn.get_uri())
+        assert states(bag.dags["classify_postings"].test()) == {"classify": "success"}
+        run = bag.dags["send_digest"].test()
+    assert states(run)["send"] == "failed"
+    statuses = query(pipeline["warehouse"],
+                     "SELECT status FROM digest_runs WHERE subscriber_email = 'erin@example.com'")
+    # One failed attempt per try (the task has two retries); never anything but failed.
+    assert set(statuses) == {("failed",)} and 1 <= len(statuses) <= 3
+    assert query(pipeline["warehouse"], "SELECT count(*) FROM digest_items "
+                                        "WHERE subscriber_email = 'erin@example.com'") == [(0,)]
