@@ -4,6 +4,7 @@ and the import of a single-file warehouse from earlier releases."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -51,25 +52,39 @@ def test_the_catalog_is_in_wal_mode_so_readers_never_block_a_writer(tmp_path: Pa
 
 
 def test_no_extension_is_ever_downloaded(tmp_path: Path) -> None:
-    """Autoinstall and autoload are off, and the loaded extensions are the installed files."""
-    warehouse = Warehouse.local(tmp_path)
-    warehouse.init()
-    with warehouse.connect() as con:
-        settings = dict(con.execute(
-            "SELECT name, value FROM duckdb_settings() WHERE name IN "
-            "('autoinstall_known_extensions', 'autoload_known_extensions')").fetchall())
-        loaded = {row[0] for row in con.execute(
-            "SELECT extension_name FROM duckdb_extensions() WHERE loaded").fetchall()}
-        # An extension that was not loaded stays unavailable instead of being fetched.
-        with pytest.raises(duckdb.Error, match="(?i)excel|not (been )?loaded|install"):
-            con.execute("SELECT * FROM read_xlsx('nothing.xlsx')")
-    assert settings == {"autoinstall_known_extensions": "false",
-                        "autoload_known_extensions": "false"}
-    assert {"ducklake", "sqlite_scanner"} <= loaded
+    """Autoinstall and autoload are off, the loaded extensions are the installed files, and a
+    whole session (init, a write, a read) leaves nothing in DuckDB's extension folder."""
+    script = (
+        "import sys\nfrom pathlib import Path\nimport duckdb\n"
+        "from stepback.warehouse import Warehouse\n"
+        "w = Warehouse.local(Path(sys.argv[1]))\nw.init()\n"
+        "w.transaction(lambda c: c.execute(\"INSERT INTO feedback VALUES "
+        "('a@example.com', 'k', 'good', 'cli', now())\"), 'write')\n"
+        "with w.reader() as con:\n"
+        "    print(con.execute('SELECT count(*) FROM feedback').fetchone()[0])\n"
+        "    print(sorted(r[0] for r in con.execute('SELECT name FROM duckdb_settings() WHERE "
+        "name IN (\\'autoinstall_known_extensions\\', \\'autoload_known_extensions\\') "
+        "AND value = \\'false\\'').fetchall()))\n"
+        "    print(sorted(r[0] for r in con.execute('SELECT extension_name FROM "
+        "duckdb_extensions() WHERE loaded AND install_mode IS DISTINCT FROM \\'STATICALLY_LINKED"
+        "\\'').fetchall()))\n"
+        "    try:\n        con.execute(\"SELECT * FROM read_xlsx('x.xlsx')\")\n"
+        "    except duckdb.Error as exc:\n        print(type(exc).__name__)\n")
+    home = tmp_path / "home"
+    home.mkdir()
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "lake")],
+                          capture_output=True, text=True, check=False,
+                          env=os.environ | {"HOME": str(home)},
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr[-2000:]
+    rows, settings, loaded, excel = done.stdout.splitlines()
+    assert rows == "1"
+    assert settings == "['autoinstall_known_extensions', 'autoload_known_extensions']"
+    assert "ducklake" in loaded and "sqlite_scanner" in loaded
+    assert excel.endswith("Exception"), "an extension not loaded stays unavailable"
+    assert not (home / ".duckdb").exists(), "nothing was installed into DuckDB's folder"
     assert extension_file("ducklake").name == "ducklake.duckdb_extension"
     assert f"v{duckdb.__version__}" in str(extension_file("httpfs"))
-    assert not (Path.home() / ".duckdb" / "extensions" / f"v{duckdb.__version__}").exists() or \
-        not any((Path.home() / ".duckdb" / "extensions").rglob("ducklake*"))
 
 
 def test_reader_without_warehouse_says_run_init(tmp_path: Path) -> None:
