@@ -274,3 +274,32 @@ def test_attach_prints_what_a_plain_duckdb_session_needs(
     assert plain.execute("SELECT count(*) FROM postings").fetchone() == (0,)
     with pytest.raises(duckdb.Error, match="(?i)read.only"):
         plain.execute("DELETE FROM postings")
+
+
+def test_small_writes_stay_inline_in_the_catalog(tmp_path: Path) -> None:
+    """A click or one digest's record is a row in the catalog, not a Parquet file of its own
+    (`stepback maintain` flushes them into files later)."""
+    from stepback.feedback import record_feedback_in
+
+    warehouse = Warehouse.local(tmp_path)
+    warehouse.init()
+    warehouse.transaction(lambda con: (
+        con.execute("INSERT INTO subscribers (email, name, title, departments, locations, "
+                    "remote_ok, exclude, subscribed_at, updated_at) VALUES ('a@example.com', "
+                    "'A', 'Associate Producer', [], [], true, [], now(), now())"),
+        con.execute("INSERT INTO postings (source, source_id, job_key, url, title, description, "
+                    "scraped_at, first_seen, last_seen, changed_at, content_hash, landing_file) "
+                    "VALUES ('s', '1', 'j', 'https://x.example/1', 'PA', 'Runs.', now(), now(), "
+                    "now(), now(), 'h', 'f')")), "seed")
+    for label in ("good", "bad", "good"):
+        record_feedback_in(warehouse, "a@example.com", "j", label, "email")
+    warehouse.transaction(lambda con: con.execute(
+        "INSERT INTO digest_runs VALUES ('a@example.com', current_date, 1, 'claimed', NULL, "
+        "'<m@x>', now())"), "claim", guard="digest")
+    warehouse.transaction(lambda con: con.execute(
+        "UPDATE digest_runs SET status = 'sent' WHERE message_id = '<m@x>'"), "mark",
+        guard="digest")
+    assert list((tmp_path / "lake").rglob("*.parquet")) == []
+    with warehouse.reader() as con:
+        assert con.execute("SELECT label FROM feedback").fetchall() == [("good",)]
+        assert con.execute("SELECT status FROM digest_runs").fetchall() == [("sent",)]
