@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -55,13 +56,11 @@ def extensions_for(warehouse: Warehouse) -> tuple[str, ...]:
 
 
 def prepare(con: duckdb.DuckDBPyConnection, warehouse: Warehouse) -> None:
-    """What must hold before the lake is attached: a new local catalog created in WAL mode and
-    its data directory, or the S3 secret built from the environment."""
-    from stepback.warehouse import ensure_wal
-
-    catalog = Path(warehouse.catalog.removeprefix("sqlite:"))
-    if warehouse.is_local and not catalog.exists():
-        ensure_wal(catalog)
+    """What must hold before the lake is attached: a local catalog that exists (created whole,
+    in WAL mode, by whichever process comes first), the data directory, or the S3 secret built
+    from the environment."""
+    if warehouse.is_local and not warehouse.exists():
+        create_local_catalog(warehouse)
     if warehouse.data_path.startswith("s3://"):
         _s3_secret(con, warehouse.data_path)
     elif "://" not in warehouse.data_path:
@@ -90,3 +89,35 @@ def _s3_secret(con: duckdb.DuckDBPyConnection, data_path: str) -> None:
 
 def _quoted(text: str) -> str:
     return text.replace("'", "''")
+
+
+def create_local_catalog(warehouse: Warehouse) -> None:
+    """Make a new SQLite catalog under a temporary name (WAL mode, DuckLake's tables) and move it
+    into place whole, under a file lock: a process that sees the catalog sees it ready, and two
+    that start at once make it once."""
+    from filelock import FileLock
+
+    from stepback.warehouse import LAKE, ensure_wal, session
+
+    final = Path(warehouse.catalog.removeprefix("sqlite:"))
+    final.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(f"{final}.create.lock"):
+        if final.exists():
+            return
+        fresh = final.with_name(f".{final.name}.{os.getpid()}.new")
+        ensure_wal(fresh)
+        con = session(("ducklake", "sqlite_scanner"))
+        try:
+            con.execute(f"ATTACH 'ducklake:sqlite:{_quoted(str(fresh))}' AS {LAKE} "
+                        f"(DATA_PATH '{_quoted(warehouse.data_path)}')")
+            con.execute(f"DETACH {LAKE}")
+        finally:
+            con.close()
+        db = sqlite3.connect(fresh)
+        try:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            db.close()
+        for leftover in (Path(f"{fresh}-wal"), Path(f"{fresh}-shm")):
+            leftover.unlink(missing_ok=True)
+        os.replace(fresh, final)

@@ -54,6 +54,9 @@ EXTENSION_PACKAGES = {
 CONFLICT_MARKERS = ("conflict", "database is locked", "concurrent", "could not serialize",
                     "deadlock detected", "database is busy")
 GUARDS = ("load", "scores", "subscribers", "feedback", "digest")
+# On a local catalog any two overlapping writers conflict, so the long ones (a load's chunk, a
+# subscriber's batch of scores) take one turn between them instead of undoing each other.
+TURNS = {"load": "bulk", "scores": "bulk"}
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -246,12 +249,14 @@ class Warehouse:
 
     @contextmanager
     def _turn(self, guard: str | None, what: str, deadline: float) -> Iterator[None]:
-        """On a local catalog, writers of one kind also take turns through a file lock, so the
-        second waits for the first instead of doing its work only to lose at commit."""
+        """On a local catalog, writers of one kind (and the long writers, see TURNS) also take
+        turns through a file lock, so the second waits for the first instead of doing its work
+        only to lose at commit."""
         if not (guard and self.is_local):
             yield
             return
-        lock = FileLock(f"{self.catalog.removeprefix('sqlite:')}.{guard}.lock",
+        turn = TURNS.get(guard, guard)
+        lock = FileLock(f"{self.catalog.removeprefix('sqlite:')}.{turn}.lock",
                         timeout=max(deadline - time.monotonic(), 0.0))
         try:
             lock.acquire()

@@ -24,7 +24,7 @@ from stepback.warehouse import Warehouse
 from tests.conftest import posting, write_landing
 
 REPO = Path(__file__).resolve().parents[2]
-LONG_QUERY = "SELECT sum(hash(a.range + b.range)) FROM range(40000) a, range(40000) b"
+LONG_QUERY = "SELECT sum(hash(a.range + b.range)) FROM range(200000) a, range(200000) b"
 LOADER = """
 import json, sys
 from pathlib import Path

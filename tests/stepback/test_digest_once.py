@@ -28,7 +28,7 @@ from tests.smtp_server import RecordingHandler
 REPO = Path(__file__).resolve().parents[2]
 PEOPLE = 25
 DAY = date(2026, 11, 26)
-LONG_QUERY = "SELECT sum(hash(a.range + b.range)) FROM range(40000) a, range(40000) b"
+LONG_QUERY = "SELECT sum(hash(a.range + b.range)) FROM range(200000) a, range(200000) b"
 RUN = """
 import json, sys
 from datetime import date

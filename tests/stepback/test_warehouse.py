@@ -303,3 +303,23 @@ def test_small_writes_stay_inline_in_the_catalog(tmp_path: Path) -> None:
     with warehouse.reader() as con:
         assert con.execute("SELECT label FROM feedback").fetchall() == [("good",)]
         assert con.execute("SELECT status FROM digest_runs").fetchall() == [("sent",)]
+
+
+def test_processes_that_start_on_a_new_lake_at_once_make_it_once(tmp_path: Path) -> None:
+    script = ("import sys\nfrom pathlib import Path\nfrom stepback.warehouse import Warehouse\n"
+              "print(Warehouse.local(Path(sys.argv[1])).init())")
+    processes = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "lake")],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                  cwd=Path(__file__).resolve().parents[2]) for _ in range(4)]
+    outputs = [process.communicate(timeout=300) for process in processes]
+    for process, (_, err) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, err[-2000:]
+    applied = sorted(out.strip() for out, _ in outputs)
+    assert applied == ["['001_lake_schema']", "[]", "[]", "[]"], applied
+    warehouse = Warehouse.local(tmp_path / "lake")
+    with warehouse.reader() as con:
+        assert con.execute("SELECT count(*) FROM schema_migrations").fetchone() == (1,)
+        guards = con.execute("SELECT name, count(*) FROM write_guards GROUP BY name").fetchall()
+    assert sorted(guards) == sorted((name, 1) for name in
+                                    ("load", "scores", "subscribers", "feedback", "digest"))
+    assert not list((tmp_path / "lake").glob(".lake.sqlite.*")), "no half-made catalog is left"
