@@ -136,3 +136,26 @@ def test_export_writes_every_table_and_view_as_parquet(
     assert {"postings", "jobs", "opportunities", "quarantine", "schema_migrations"} <= names
     titles = duckdb.sql(f"SELECT title FROM read_parquet('{out / 'jobs.parquet'}')").fetchall()
     assert titles == [(posting()["title"],)]
+
+
+def test_sql_at_answers_as_the_warehouse_stood_then(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import time
+    from datetime import UTC, datetime
+
+    assert main(["init"]) == 0
+    time.sleep(0.05)
+    before_load = datetime.now(UTC).isoformat()
+    time.sleep(0.05)
+    write_landing(settings.landing_dir / "jsonld_test", "r.jsonl", [posting(source_id="1")])
+    assert main(["load"]) == 0
+    capsys.readouterr()
+    assert main(["sql", "SELECT count(*) AS n FROM postings", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["n", "1"]
+    assert main(["sql", "SELECT count(*) AS n FROM postings", "--format", "csv",
+                 "--at", before_load]) == 0
+    assert capsys.readouterr().out.splitlines() == ["n", "0"]
+    with pytest.raises(SystemExit):
+        main(["sql", "SELECT 1", "--at", "yesterday"])
+    assert "not an ISO timestamp: 'yesterday'" in capsys.readouterr().err
