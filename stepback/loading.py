@@ -370,20 +370,22 @@ def chunks(
     results: list[LoadResult],
 ) -> Iterator[list[Landing]]:
     """Files not loaded yet, in chunks of at most CHUNK_BYTES; a file already loaded (by
-    content hash) gets a skipped result."""
-    seen: set[str] = set()
+    content hash) gets a skipped result. The ledger is asked once for every file: each question
+    to the lake costs a catalog round trip."""
+    landings = [Landing(path, path.relative_to(landing_dir).as_posix(), file_sha256(path))
+                for path in files]
+    loaded = {row[0] for row in con.execute(
+        "SELECT sha256 FROM landing_files WHERE list_contains($shas, sha256)",
+        {"shas": [landing.sha256 for landing in landings]},
+    ).fetchall()}
     chunk: list[Landing] = []
     size = 0
-    for path in files:
-        landing = Landing(path, path.relative_to(landing_dir).as_posix(), file_sha256(path))
-        loaded = con.execute(
-            "SELECT 1 FROM landing_files WHERE sha256 = ?", [landing.sha256]
-        ).fetchone()
-        if loaded or landing.sha256 in seen:
-            results.append(LoadResult(landing.name, path.parent.name, skipped=True))
+    for landing in landings:
+        if landing.sha256 in loaded:
+            results.append(LoadResult(landing.name, landing.path.parent.name, skipped=True))
             continue
-        seen.add(landing.sha256)
-        file_size = path.stat().st_size
+        loaded.add(landing.sha256)
+        file_size = landing.path.stat().st_size
         if chunk and size + file_size > CHUNK_BYTES:
             yield chunk
             chunk, size = [], 0
