@@ -127,31 +127,41 @@ def test_train_dag_stores_a_model_version(pipeline: dict) -> None:
     assert isinstance(summary["promoted"], bool) and summary["decision"]
 
 
-def test_digest_dag_sends_through_the_smtp_default_connection(
-    pipeline: dict, smtp_server, tmp_path: Path
-) -> None:
-    """A new subscriber, scored by classify_postings, gets the digest over Airflow's SMTP."""
+def send_to_a_new_subscriber(
+    pipeline: dict, tmp_path: Path, name: str, host: str, port: int
+) -> tuple[object, str]:
+    """Subscribe `name`, score with classify_postings, then run send_digest with the Airflow
+    connection `smtp_default` pointing at host:port. Returns the send run and the address."""
     from airflow.sdk import Connection
 
-    profile = tmp_path / "devon.toml"
+    email = f"{name.lower()}@example.com"
+    profile = tmp_path / f"{name.lower()}.toml"
     profile.write_text(
-        'name = "Devon"\nemail = "devon@example.com"\ntitle = "Story Producer"\n'
+        f'name = "{name}"\nemail = "{email}"\ntitle = "Story Producer"\n'
         'departments = ["unscripted"]\nlocations = []\n', "utf-8")
     with pipeline["warehouse"].writer() as con:
         subscribe(con, read_profile(profile))
     bag = pipeline["bag"]
-    conn = Connection(conn_id="smtp_default", conn_type="smtp", host=smtp_server.host,
-                      port=smtp_server.port,
+    conn = Connection(conn_id="smtp_default", conn_type="smtp", host=host, port=port,
                       extra=json.dumps({"disable_ssl": True, "disable_tls": True}))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", conn.get_uri())
         assert states(bag.dags["classify_postings"].test()) == {"classify": "success"}
-        assert states(bag.dags["send_digest"].test()) == {"send": "success"}
+        return bag.dags["send_digest"].test(), email
+
+
+def test_digest_dag_sends_through_the_smtp_default_connection(
+    pipeline: dict, smtp_server, tmp_path: Path
+) -> None:
+    """A new subscriber, scored by classify_postings, gets the digest over Airflow's SMTP."""
+    run, email = send_to_a_new_subscriber(pipeline, tmp_path, "Devon", smtp_server.host,
+                                          smtp_server.port)
+    assert states(run) == {"send": "success"}
     [received] = smtp_server.handler.received
-    assert received.rcpt_tos == ["devon@example.com"]
+    assert received.rcpt_tos == [email]
     assert "step-back role" in received.message["Subject"]
     statuses = query(pipeline["warehouse"],
-                     "SELECT status FROM digest_runs WHERE subscriber_email = 'devon@example.com'")
+                     f"SELECT status FROM digest_runs WHERE subscriber_email = '{email}'")
     assert statuses == [("sent",)]
 
 
@@ -159,26 +169,11 @@ def test_digest_dag_fails_with_the_count_when_smtp_is_down(
     pipeline: dict, closed_port: int, tmp_path: Path
 ) -> None:
     """An SMTP outage is red in Airflow, not green, and the subscriber's day stays free."""
-    from airflow.sdk import Connection
-
-    profile = tmp_path / "erin.toml"
-    profile.write_text(
-        'name = "Erin"\nemail = "erin@example.com"\ntitle = "Story Producer"\n'
-        'departments = ["unscripted"]\nlocations = []\n', "utf-8")
-    with pipeline["warehouse"].writer() as con:
-        subscribe(con, read_profile(profile))
-    bag = pipeline["bag"]
-    conn = Connection(conn_id="smtp_default", conn_type="smtp", host="127.0.0.1",
-                      port=closed_port,
-                      extra=json.dumps({"disable_ssl": True, "disable_tls": True}))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", conn.get_uri())
-        assert states(bag.dags["classify_postings"].test()) == {"classify": "success"}
-        run = bag.dags["send_digest"].test()
+    run, email = send_to_a_new_subscriber(pipeline, tmp_path, "Erin", "127.0.0.1", closed_port)
     assert states(run)["send"] == "failed"
     statuses = query(pipeline["warehouse"],
-                     "SELECT status FROM digest_runs WHERE subscriber_email = 'erin@example.com'")
+                     f"SELECT status FROM digest_runs WHERE subscriber_email = '{email}'")
     # One failed attempt per try (the task has two retries); never anything but failed.
     assert set(statuses) == {("failed",)} and 1 <= len(statuses) <= 3
     assert query(pipeline["warehouse"], "SELECT count(*) FROM digest_items "
-                                        "WHERE subscriber_email = 'erin@example.com'") == [(0,)]
+                                        f"WHERE subscriber_email = '{email}'") == [(0,)]
