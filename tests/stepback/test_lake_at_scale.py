@@ -19,18 +19,23 @@ from tests.conftest import free_port, posting, write_landing
 from tests.servers import PASSWORD, S3, Postgres, postgres_server, s3_server
 
 REPO = Path(__file__).resolve().parents[2]
-# Two writers of one kind at once: the first holds its transaction open while the second
-# commits, so the first must be retried.
+# Two writers of one kind at once: the first holds its transaction open (it has recorded its
+# verdict and says so) until the file argv[4] exists, which the test makes after the second has
+# committed; so the first must be retried.
 SLOW_VERDICT = """
 import logging, sys, time
+from pathlib import Path
 from stepback.feedback import record_feedback
 from stepback.warehouse import Warehouse
 logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 warehouse = Warehouse(sys.argv[1], sys.argv[2])
-pause = float(sys.argv[4])
+go_on = Path(sys.argv[4]) if len(sys.argv) > 4 else None
 def work(con):
     record_feedback(con, "a@example.com", "job-1", sys.argv[3], "cli")
-    time.sleep(pause)
+    print("recorded", flush=True)
+    deadline = time.monotonic() + 120
+    while go_on is not None and not go_on.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
 warehouse.transaction(work, "record feedback", guard="feedback")
 print("done", flush=True)
 """
@@ -97,7 +102,9 @@ def test_time_travel_on_postgres(lake: Warehouse) -> None:
         assert con.execute("SELECT job_key FROM feedback").fetchall() == [("k1",)]
 
 
-def test_two_writers_of_one_kind_on_postgres_leave_one_row(lake: Warehouse) -> None:
+def test_two_writers_of_one_kind_on_postgres_leave_one_row(
+    lake: Warehouse, tmp_path: Path
+) -> None:
     """Postgres resolves conflicts logically: two inserts alone would both land. The guard
     makes the second verdict on one job conflict with the first, so one is retried and the
     job keeps one verdict: the later one."""
@@ -110,10 +117,13 @@ def test_two_writers_of_one_kind_on_postgres_leave_one_row(lake: Warehouse) -> N
                     "VALUES ('s', '1', 'job-1', 'https://x.example/1', 'PA', 'Runs.', now(), "
                     "now(), now(), now(), 'h', 'f')")), "seed")
     args = [lake.catalog, lake.data_path]
-    slow = subprocess.Popen([sys.executable, "-c", SLOW_VERDICT, *args, "bad", "4"],
+    go_on = tmp_path / "go-on"
+    slow = subprocess.Popen([sys.executable, "-c", SLOW_VERDICT, *args, "bad", str(go_on)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
-    fast = subprocess.run([sys.executable, "-c", SLOW_VERDICT, *args, "good", "0"],
+    assert slow.stdout is not None and slow.stdout.readline().strip() == "recorded"
+    fast = subprocess.run([sys.executable, "-c", SLOW_VERDICT, *args, "good"],
                           capture_output=True, text=True, cwd=REPO, timeout=120)
+    go_on.touch()
     out, err = slow.communicate(timeout=120)
     assert fast.returncode == 0 and slow.returncode == 0, (fast.stderr, err)
     assert "another writer committed first" in err, err
