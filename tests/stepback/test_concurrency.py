@@ -59,6 +59,22 @@ def loader(warehouse: Warehouse, landing: Path) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
 
 
+def in_chunk_transaction(warehouse: Warehouse, load: subprocess.Popen[str]) -> None:
+    """Wait until the loader holds its turn on the lake: it is inside a chunk's transaction."""
+    from filelock import FileLock, Timeout
+
+    turn = FileLock(warehouse.catalog.removeprefix("sqlite:") + ".bulk.lock", timeout=0)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and load.poll() is None:
+        try:
+            turn.acquire()
+        except Timeout:
+            return
+        turn.release()
+        time.sleep(0.05)
+    raise AssertionError("the load never entered a chunk transaction")
+
+
 def finished(process: subprocess.Popen[str]) -> str:
     out, err = process.communicate(timeout=600)
     assert process.returncode == 0, err[-3000:]
@@ -177,7 +193,7 @@ def test_a_click_lands_while_a_200k_posting_load_is_still_running(tmp_path: Path
     start(server)
     load = loader(warehouse, tmp_path / "landing")
     try:
-        time.sleep(8.0)  # start-up and staging done: the load is in its transactions
+        in_chunk_transaction(warehouse, load)
         assert load.poll() is None, load.communicate()
         url = DigestLinks(server.url, signer).feedback("a@example.com", job, "good")
         assert click(url) == 200
