@@ -1,4 +1,4 @@
-"""Score postings for one seeker: the Score contract of DESIGN.md."""
+"""Score postings for one seeker: score, flag, level gap, prestige and reasons per posting."""
 
 from __future__ import annotations
 

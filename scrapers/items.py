@@ -1,4 +1,4 @@
-"""The Posting item: one landing-file line, as the DESIGN.md contract defines it."""
+"""The Posting item: one landing-file line, the posting contract every stage shares."""
 
 from __future__ import annotations
 

@@ -160,7 +160,7 @@ class DemoConfig(BaseModel):
 
 
 class Profile(BaseModel):
-    """A profile (DESIGN.md): who gets a digest and what their level is."""
+    """A subscriber profile: who gets a digest and what their level is."""
 
     name: str
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

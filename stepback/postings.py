@@ -1,4 +1,4 @@
-"""The posting contract (DESIGN.md) as the warehouse side sees it: its fields and their types.
+"""The posting contract (scrapers/items.py) as the warehouse sees it: fields and types.
 
 Every other field is text. The content hash that says when a posting changed is computed in
 SQL (`sb_content_hash` in stepback.staging), so a staged line and a stored row hash alike.

@@ -102,7 +102,7 @@ def settings(tmp_path: Path, board_url: str, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def posting(**overrides: object) -> dict[str, object]:
-    """A valid posting in the DESIGN.md contract."""
+    """A valid posting in the posting contract (scrapers/items.py)."""
     base: dict[str, object] = {
         "source": "jsonld:test", "source_id": "1", "url": "https://jobs.example.com/1",
         "title": "Production Assistant – 99th Oscars", "company": "ABC",

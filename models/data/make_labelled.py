@@ -172,7 +172,7 @@ def contract(
     pay: tuple[float, float, str] | None,
     union: bool | None,
 ) -> dict[str, Any]:
-    """A posting in the DESIGN.md Posting contract."""
+    """A posting in the Posting contract (scrapers/items.py)."""
     return {
         "source": "labelled:synthetic",
         "source_id": ident,

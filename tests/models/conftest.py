@@ -19,7 +19,7 @@ def job(
     description: str = "",
     **extra: Any,
 ) -> dict[str, Any]:
-    """A posting in the DESIGN.md contract with only what a test cares about filled in."""
+    """A posting in the posting contract with only what a test cares about filled in."""
     posting: dict[str, Any] = {
         "source": "test",
         "source_id": title,
