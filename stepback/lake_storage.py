@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 
 import duckdb
 
+from stepback.warehouse import quoted
+
 if TYPE_CHECKING:
     from stepback.warehouse import Warehouse
 
@@ -82,13 +84,9 @@ def _s3_secret(con: duckdb.DuckDBPyConnection, data_path: str) -> None:
         options |= {"ENDPOINT": parts.netloc, "URL_STYLE": "path",
                     "USE_SSL": "true" if parts.scheme == "https" else "false"}
     body = ", ".join(
-        f"{key} {value}" if key in ("TYPE", "USE_SSL") else f"{key} '{_quoted(value)}'"
+        f"{key} {value}" if key in ("TYPE", "USE_SSL") else f"{key} '{quoted(value)}'"
         for key, value in options.items())
     con.execute(f"CREATE OR REPLACE TEMPORARY SECRET stepback_lake ({body})")
-
-
-def _quoted(text: str) -> str:
-    return text.replace("'", "''")
 
 
 def create_local_catalog(warehouse: Warehouse) -> None:
@@ -108,8 +106,8 @@ def create_local_catalog(warehouse: Warehouse) -> None:
         ensure_wal(fresh)
         con = session(("ducklake", "sqlite_scanner"))
         try:
-            con.execute(f"ATTACH 'ducklake:sqlite:{_quoted(str(fresh))}' AS {LAKE} "
-                        f"(DATA_PATH '{_quoted(warehouse.data_path)}')")
+            con.execute(f"ATTACH 'ducklake:sqlite:{quoted(str(fresh))}' AS {LAKE} "
+                        f"(DATA_PATH '{quoted(warehouse.data_path)}')")
             con.execute(f"DETACH {LAKE}")
         finally:
             con.close()

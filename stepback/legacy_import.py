@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from stepback.warehouse import Warehouse
+from stepback.warehouse import Warehouse, quoted
 
 LEGACY_NAME = "warehouse.duckdb"
 NEWER_DUCKDB = "duckdb>=2.0,<2.1"
@@ -95,7 +95,7 @@ def _export_here(legacy: Path, folder: Path) -> dict[str, int]:
         ).fetchall()]
         counts = {}
         for name in names:
-            path = str(folder / f"{name}.parquet").replace("'", "''")
+            path = quoted(str(folder / f"{name}.parquet"))
             con.execute(f"COPY \"{name}\" TO '{path}' (FORMAT parquet)")
             counts[name] = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
         return counts
@@ -145,7 +145,7 @@ def _copy_in(
         if con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]:
             raise LegacyImportError(f"the lake's {name} already has rows; import into an empty "
                                     "lake, or move the old file aside")
-        path = str(folder / f"{name}.parquet").replace("'", "''")
+        path = quoted(str(folder / f"{name}.parquet"))
         lake_columns = {row[0] for row in con.execute(
             "SELECT column_name FROM duckdb_columns() WHERE database_name = 'lake' "
             "AND table_name = ?", [name]).fetchall()}

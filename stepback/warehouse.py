@@ -124,7 +124,7 @@ def session(
     con = duckdb.connect(config=config)
     con.execute("SET TimeZone = 'UTC'")
     for name in extensions:
-        con.execute(f"LOAD '{_quoted(str(extension_file(name)))}'")
+        con.execute(f"LOAD '{quoted(str(extension_file(name)))}'")
     return con
 
 
@@ -186,13 +186,13 @@ class Warehouse:
 
     def attach_statements(self, read_only: bool = True, at: datetime | None = None) -> list[str]:
         """The SQL that attaches this lake as `lake` and uses it (extensions loaded first)."""
-        options = [f"DATA_PATH '{_quoted(self.data_path)}'",
+        options = [f"DATA_PATH '{quoted(self.data_path)}'",
                    f"DATA_INLINING_ROW_LIMIT {INLINE_ROWS}"]
         if read_only:
             options.append("READ_ONLY")
         if at:
             options.append(f"SNAPSHOT_TIME '{at.astimezone(UTC).isoformat()}'")
-        return [f"ATTACH 'ducklake:{_quoted(self.catalog)}' AS {LAKE} ({', '.join(options)})",
+        return [f"ATTACH 'ducklake:{quoted(self.catalog)}' AS {LAKE} ({', '.join(options)})",
                 f"USE {LAKE}"]
 
     def writer(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
@@ -350,5 +350,7 @@ def _first_line(exc: BaseException) -> str:
     return lines[-1][:200] if lines else type(exc).__name__
 
 
-def _quoted(text: str) -> str:
+def quoted(text: str) -> str:
+    """Text inside a single-quoted SQL literal (for ATTACH, LOAD and COPY, which take no
+    parameters)."""
     return text.replace("'", "''")
