@@ -16,9 +16,9 @@ RUN pip install --no-cache-dir uv
 
 WORKDIR /opt/stepback
 COPY pyproject.toml uv.lock README.md ./
-RUN uv sync --frozen --no-dev --extra postgres --no-install-project
+RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
-RUN uv sync --frozen --no-dev --extra postgres \
+RUN uv sync --frozen --no-dev \
     && useradd --uid 50000 --create-home airflow \
     && mkdir -p /data /opt/airflow \
     && chown -R airflow /data /opt/airflow

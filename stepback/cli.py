@@ -208,6 +208,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from stepback.classify import current_model, profile_dict, score
+    from stepback.model_files import models_for
     from stepback.subscribers import read_profile
 
     config = settings()
@@ -215,6 +216,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     stream = args.postings.open(encoding="utf-8") if args.postings else sys.stdin
     with stream:
         postings = [json.loads(line) for line in stream if line.strip()]
+    models_for(config).pull()
     model = current_model(config.models_dir)
     results = score(model, postings, profile_dict(profile), config.file.classifier.threshold)
     for result in results:  # input order

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
-from stepback import lake_storage
+from stepback import lake_storage, object_store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_KINDS = (
@@ -103,6 +103,27 @@ class WarehouseConfig(BaseModel):
         lambda value: value if value is None else lake_storage.check_data_path(value))
 
 
+def _location(what: str):
+    def check(value: str | None) -> str | None:
+        return value if value is None else object_store.check_location(value, what)
+    return field_validator(what)(check)
+
+
+class StorageConfig(BaseModel):
+    """`[storage]`: where crawls land files and trained models are kept, a directory or
+    `s3://bucket/prefix/` (STEPBACK_LANDING / STEPBACK_MODELS override). Unset means
+    `<data dir>/landing` and `<data dir>/models`. With S3, machines share them through the
+    bucket and keep a local copy under the data dir."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    landing: str | None = None
+    models: str | None = None
+
+    _landing = _location("landing")
+    _models = _location("models")
+
+
 class ClassifierConfig(BaseModel):
     threshold: float = Field(default=0.5, ge=0, le=1)
 
@@ -184,6 +205,7 @@ class Profile(BaseModel):
 class FileConfig(BaseModel):
     crawl: CrawlConfig = CrawlConfig()
     warehouse: WarehouseConfig = WarehouseConfig()
+    storage: StorageConfig = StorageConfig()
     classifier: ClassifierConfig = ClassifierConfig()
     digest: DigestConfig = DigestConfig()
     demo: DemoConfig = DemoConfig()
@@ -200,10 +222,15 @@ class Settings:
     catalog: str
     data_path: str
     smtp_url: str | None
+    landing_url: str
+    models_url: str
 
     @property
     def landing_dir(self) -> Path:
-        return self.data_dir / "landing"
+        """This machine's copy of the landing area (the area itself when it is a directory)."""
+        if object_store.is_s3(self.landing_url):
+            return self.data_dir / "landing"
+        return Path(self.landing_url)
 
     @property
     def outbox_dir(self) -> Path:
@@ -211,7 +238,10 @@ class Settings:
 
     @property
     def models_dir(self) -> Path:
-        return self.data_dir / "models"
+        """This machine's copy of the model store (the store itself when it is a directory)."""
+        if object_store.is_s3(self.models_url):
+            return self.data_dir / "models"
+        return Path(self.models_url)
 
     @property
     def sources(self) -> list[SourceConfig]:
@@ -252,12 +282,19 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     config_path = Path(env.get("STEPBACK_CONFIG") or REPO_ROOT / "stepback.toml")
     data_dir = Path(env.get("STEPBACK_DATA_DIR") or REPO_ROOT / "data")
     file = read_config_file(config_path)
+    base = config_path.parent
+    landing = env.get("STEPBACK_LANDING") or file.storage.landing
+    models = env.get("STEPBACK_MODELS") or file.storage.models
     catalog = env.get("STEPBACK_CATALOG") or file.warehouse.catalog
     data_path = env.get("STEPBACK_DATA_PATH") or file.warehouse.data_path
     try:
         catalog = lake_storage.check_catalog(catalog or f"sqlite:{data_dir / 'lake.sqlite'}")
         data_path = lake_storage.check_data_path(data_path or str(data_dir / "lake"))
-    except lake_storage.StorageError as exc:
+        landing = (_location_beside(object_store.check_location(landing, "landing"), base)
+                   if landing else str(data_dir / "landing"))
+        models = (_location_beside(object_store.check_location(models, "models"), base)
+                  if models else str(data_dir / "models"))
+    except (lake_storage.StorageError, ValueError) as exc:
         raise ConfigError(str(exc)) from exc
     return Settings(
         file=file,
@@ -266,6 +303,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         catalog=_catalog_beside(catalog, config_path.parent),
         data_path=_data_path_beside(data_path, config_path.parent),
         smtp_url=env.get("STEPBACK_SMTP_URL") or None,
+        landing_url=landing,
+        models_url=models,
     )
 
 
@@ -282,3 +321,10 @@ def _data_path_beside(data_path: str, base: Path) -> str:
     if "://" in data_path or Path(data_path).is_absolute():
         return data_path
     return f"{base / data_path}/"
+
+
+def _location_beside(location: str, base: Path) -> str:
+    """A relative directory, read from the config file's directory (an s3:// URL as it is)."""
+    if object_store.is_s3(location):
+        return location
+    return str(base / location)

@@ -2,8 +2,10 @@
 
 A Twisted reactor cannot restart inside one process, and a crawl's signal handlers, logging and
 memory do not belong in an Airflow worker, so every crawl is its own process. The feed is
-written to `<run>.jsonl.part` and renamed to `<run>.jsonl` only when the crawl succeeded; the
-loader reads finished names only.
+written to `<run>.jsonl.part` and published as `<run>.jsonl` (with its stats and log) only when
+the crawl succeeded; the loader reads finished names only. With an S3 landing area
+(`stepback.landing`) the crawl first pulls its source's earlier files, so any worker can crawl
+any source.
 
 A crawl checks itself before it lands: it fails when it yields no postings (and left none out
 as known), or when the share of postings with a title, company, location or pay collapses
@@ -29,6 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from stepback.config import REPO_ROOT, CoverageRule, Settings, SourceConfig
+from stepback.landing import LandingArea, landing_for
+from stepback.object_store import ObjectStoreError
 
 log = logging.getLogger(__name__)
 
@@ -129,8 +133,10 @@ def crawl(settings: Settings, source: SourceConfig, run: str | None = None) -> C
     """Crawl one source into `<landing>/<source slug>/<run>.jsonl`; CrawlFailed if not clean."""
     run = run or run_id()
     rule = coverage_rule(settings)
+    area = landing_for(settings)
     landing = settings.landing_dir / source.slug
     landing.mkdir(parents=True, exist_ok=True)
+    _pull(area, source)
     final = landing / f"{run}.jsonl"
     part = final.with_name(final.name + ".part")
     stats_path = stats_path_for(final)
@@ -150,7 +156,11 @@ def crawl(settings: Settings, source: SourceConfig, run: str | None = None) -> C
     if collapsed:
         part.unlink(missing_ok=True)
         raise CrawlFailed(f"{source.name}: " + "; ".join(collapsed))
-    os.replace(part, final)
+    try:
+        area.publish(part, final, (stats_path, log_path))
+    except ObjectStoreError as exc:
+        part.unlink(missing_ok=True)
+        raise CrawlFailed(f"{source.name}: could not publish {final.name}: {exc}") from exc
     return CrawlResult(
         source=source.name,
         run=run,
@@ -164,6 +174,13 @@ def crawl(settings: Settings, source: SourceConfig, run: str | None = None) -> C
         known=known,
         skipped_known=int(stats.get(SKIPPED_KNOWN, 0)),
     )
+
+
+def _pull(area: LandingArea, source: SourceConfig) -> None:
+    try:
+        area.pull(source.slug)
+    except ObjectStoreError as exc:
+        raise CrawlFailed(f"{source.name}: could not read earlier runs: {exc}") from exc
 
 
 def _run_scrapy(

@@ -25,13 +25,28 @@ def init_step(settings: Settings) -> dict[str, Any]:
     from stepback.legacy_import import import_legacy, pending_legacy
 
     warehouse = warehouse_for(settings)
+    buckets = ensure_buckets(settings)
     applied = warehouse.init()
     log.info("warehouse %s ready; %d migrations applied", warehouse.name, len(applied))
-    summary: dict[str, Any] = {"warehouse": warehouse.name, "migrations_applied": applied}
+    summary: dict[str, Any] = {"warehouse": warehouse.name, "migrations_applied": applied,
+                               "buckets_created": buckets}
     legacy = pending_legacy(settings.data_dir)
     if legacy:
         summary["imported"] = {"from": str(legacy), "rows": import_legacy(warehouse, legacy)}
     return summary
+
+
+def ensure_buckets(settings: Settings) -> list[str]:
+    """The S3 buckets the lake's files, the landing area and the models use, made when missing
+    (a fresh MinIO has none)."""
+    from stepback import object_store
+
+    urls = (settings.data_path, settings.landing_url, settings.models_url)
+    created = sorted({url for url in urls if object_store.is_s3(url)
+                      and object_store.ensure_bucket(url)})
+    for url in created:
+        log.info("created the bucket of %s", url)
+    return created
 
 
 def maintain_step(settings: Settings, keep_days: int | None = None) -> dict[str, Any]:
@@ -62,10 +77,12 @@ def crawl_step(settings: Settings, source_name: str) -> dict[str, Any]:
 def load_step(
     settings: Settings, progress: Callable[[int, int, Any], None] | None = None
 ) -> dict[str, Any]:
+    from stepback.landing import landing_for
     from stepback.loading import load_pending, totals
 
     warehouse = warehouse_for(settings)
     warehouse.init()
+    landing_for(settings).pull()
     close_after = settings.file.warehouse.close_after_missed_crawls
     summary = totals(load_pending(warehouse, settings.landing_dir, progress, close_after))
     log.info(
@@ -80,10 +97,14 @@ def load_step(
 
 def classify_step(settings: Settings) -> dict[str, Any]:
     from stepback.classify import classify
+    from stepback.model_files import models_for
 
+    models = models_for(settings)
+    models.pull()
     summary = classify(
         warehouse_for(settings), settings.models_dir, settings.file.classifier.threshold
     )
+    models.push()
     log.info(
         "classify: %d scores written with model %s; flagged per subscriber: %s",
         summary["scored"], summary["model_version"], summary["flagged"],
@@ -93,10 +114,14 @@ def classify_step(settings: Settings) -> dict[str, Any]:
 
 def train_step(settings: Settings) -> dict[str, Any]:
     from stepback.classify import train_and_store
+    from stepback.model_files import models_for
 
+    models = models_for(settings)
+    models.pull()
     summary = train_and_store(
         settings.models_dir, warehouse_for(settings), settings.file.classifier.threshold
     )
+    models.push()
     m = summary["metrics"]
     log.info(
         "train: model %s %s; test PR-AUC %s (rules %s), P@10 %s, recall of flagged %s, "

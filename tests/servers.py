@@ -12,8 +12,9 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 PASSWORD = "lake-test-password"  # noqa: S105 - a throw-away cluster on 127.0.0.1
 
@@ -80,6 +81,16 @@ class S3:
     bucket: str = "stepback-lake"
     key_id: str = "test-key"
     secret: str = "test-secret"  # noqa: S105 - moto accepts any keys
+    server: Any = field(default=None, compare=False, repr=False)
+
+    def stop(self) -> None:
+        """Stop the server and close its socket now (a fault in the middle of a run): clients
+        are refused at once. Stopping again is harmless."""
+        wsgi = getattr(self.server, "_server", None)
+        if wsgi is not None:
+            self.server.stop()
+            wsgi.server_close()
+            self.server._server = None
 
     def environment(self) -> dict[str, str]:
         return {"AWS_ACCESS_KEY_ID": self.key_id, "AWS_SECRET_ACCESS_KEY": self.secret,
@@ -101,7 +112,7 @@ def s3_server(port: int) -> Iterator[S3]:
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
-    store = S3(f"http://127.0.0.1:{port}")
+    store = S3(f"http://127.0.0.1:{port}", server=server)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -117,4 +128,4 @@ def s3_server(port: int) -> Iterator[S3]:
                 time.sleep(0.2)
         yield store
     finally:
-        server.stop()
+        store.stop()
