@@ -4,11 +4,12 @@ PYTHON ?= python3
 UV = $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 RUN = $(UV) run --frozen
 
-.PHONY: help install test-servers demo test airflow lint bench clean
+.PHONY: help install test-servers demo test test-distributed airflow lint bench clean
 
 help:
 	@echo "make demo     run the whole pipeline through Airflow on the bundled demo board"
 	@echo "make test     run the test suite"
+	@echo "make test-distributed  the demo on Celery workers, Postgres, Redis and S3 (local processes)"
 	@echo "make airflow  start local Airflow (UI on http://127.0.0.1:8080) and the demo board"
 	@echo "make lint     ruff"
 	@echo "make bench    parser, crawl and digest throughput, one BENCH line each (a few minutes)"
@@ -22,14 +23,19 @@ install:
 demo: install
 	$(RUN) stepback demo
 
-# Debian's PostgreSQL: the tests run the lake on a Postgres catalog too (CI runs as root).
+# Debian's PostgreSQL and Redis: the tests run the lake on a Postgres catalog, and the
+# distributed test runs Airflow's Celery workers on Redis (CI runs as root).
+APT_INSTALL = apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 test-servers:
 	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
-		|| (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			postgresql >/dev/null)
+		|| ($(APT_INSTALL) postgresql >/dev/null)
+	@command -v redis-server >/dev/null 2>&1 || ($(APT_INSTALL) redis-server >/dev/null)
 
 test: install test-servers
 	$(RUN) pytest
+
+test-distributed: install test-servers
+	$(RUN) pytest -m distributed -s tests/distributed
 
 airflow: install
 	$(RUN) stepback airflow

@@ -1,8 +1,9 @@
 """One `crawl_<source>` DAG per source in stepback.toml.
 
-Each runs the source's spider as a `scrapy crawl` subprocess, lands a JSON-lines file
-atomically, and emits the source's landing asset with the crawl's numbers in `extra`;
-`load_postings` is scheduled on those assets.
+Each runs the source's spider as a `scrapy crawl` subprocess on the `crawl` queue (any worker),
+publishes a JSON-lines file to the landing area whole, and emits the source's landing asset with
+the crawl's numbers in `extra`; `load_postings` is scheduled on those assets. Demo sources have
+no clock: they run when triggered.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from airflow.sdk import DAG, task
 
 from stepback.config import SourceConfig, load_settings
-from stepback.orchestration import DEFAULT_ARGS, cron, landing
+from stepback.orchestration import CRAWL_QUEUE, DEFAULT_ARGS, cron, landing
 
 
 def crawl_dag(source: SourceConfig) -> DAG:
@@ -21,12 +22,13 @@ def crawl_dag(source: SourceConfig) -> DAG:
         catchup=False,
         max_active_runs=1,
         default_args=DEFAULT_ARGS,
-        tags=["stepback", "crawl", source.kind],
-        doc_md=f"Crawl **{source.name}** ({source.kind}) into `data/landing/{source.slug}/`.\n\n"
+        tags=["stepback", "crawl", source.kind, *(["demo"] if source.demo else [])],
+        doc_md=f"Crawl **{source.name}** ({source.kind}) into the landing area's "
+        f"`{source.slug}/`.\n\n"
         + (__doc__ or ""),
     ) as dag:
 
-        @task(outlets=[asset])
+        @task(outlets=[asset], queue=CRAWL_QUEUE)
         def crawl(*, outlet_events=None) -> dict:
             from stepback.pipeline import crawl_step
 

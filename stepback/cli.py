@@ -117,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="folder to write <name>.parquet files into (created if missing)")
     command("demo", cmd_demo, "Run the whole pipeline through Airflow on the demo board.")
     command("airflow", cmd_airflow, "Start local Airflow with the demo board; keep running.")
+    command("demo-start", cmd_demo_start, "Subscribe the demo profiles and trigger the demo "
+            "crawls in a running Airflow (the compose demo profile runs this).")
     return parser
 
 
@@ -394,6 +396,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from stepback.demo import run_demo
 
     return run_demo(settings())
+
+
+def cmd_demo_start(args: argparse.Namespace) -> int:
+    from stepback.demo import start_demo_in_stack
+
+    start_demo_in_stack(settings())
+    return 0
 
 
 def cmd_airflow(args: argparse.Namespace) -> int:

@@ -8,9 +8,18 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from stepback import lake_storage, object_store
 
@@ -29,14 +38,32 @@ class ConfigError(ValueError):
 
 
 class SourceConfig(BaseModel):
+    """One `[[sources]]` entry. A `demo` source is the bundled demo board: its URLs move to
+    `[demo] board_url` (STEPBACK_DEMO_BOARD_URL), and it is crawled when triggered (by
+    `stepback demo`, `stepback demo-start`, or by hand), never on a clock, so a stack that does
+    not run the board does not fail every hour."""
+
     name: str
     kind: str
     urls: list[HttpUrl] = Field(min_length=1)
     schedule: str | None = "@hourly"
     enabled: bool = True
     verified: bool = True
+    demo: bool = False
     company: str | None = None
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _demo_runs_when_triggered(self) -> SourceConfig:
+        if self.demo and "schedule" not in self.model_fields_set:
+            self.schedule = None
+        return self
+
+    def on_board(self, board_url: str) -> SourceConfig:
+        """This source with its URLs' scheme, host and port taken from `board_url`."""
+        board = urlsplit(board_url)
+        urls = [urlunsplit((board.scheme, board.netloc, *urlsplit(str(u))[2:])) for u in self.urls]
+        return self.model_copy(update={"urls": [HttpUrl(u) for u in urls]})
 
     @field_validator("kind")
     @classmethod
@@ -175,7 +202,11 @@ class DigestConfig(BaseModel):
 
 
 class DemoConfig(BaseModel):
+    """`[demo]`: the bundled board (where crawls reach it: `board_url`, by default
+    http://127.0.0.1:board_port), local Airflow's port, and the demo subscribers."""
+
     board_port: int = 8765
+    board_url: HttpUrl | None = None
     airflow_port: int = 8080
     profiles: list[str] = []
 
@@ -282,6 +313,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     config_path = Path(env.get("STEPBACK_CONFIG") or REPO_ROOT / "stepback.toml")
     data_dir = Path(env.get("STEPBACK_DATA_DIR") or REPO_ROOT / "data")
     file = read_config_file(config_path)
+    board_url = env.get("STEPBACK_DEMO_BOARD_URL") or (
+        str(file.demo.board_url) if file.demo.board_url else None)
+    if board_url:
+        file = file.model_copy(update={"sources": [
+            source.on_board(board_url) if source.demo else source for source in file.sources]})
     base = config_path.parent
     landing = env.get("STEPBACK_LANDING") or file.storage.landing
     models = env.get("STEPBACK_MODELS") or file.storage.models

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from stepback.config import REPO_ROOT, Settings
-from stepback.local_airflow import DagRun, LocalAirflow
+from stepback.local_airflow import DagRun, LocalAirflow, trigger_dags
 from stepback.pipeline import init_step, warehouse_for
 from stepback.subscribers import read_profile, subscribe_in
 
@@ -138,6 +138,22 @@ def run_demo(settings: Settings) -> int:
     return 0 if all(r.state == "success" for r in runs) else 1
 
 
+def demo_dag_ids(settings: Settings) -> list[str]:
+    return [source.dag_id for source in settings.sources if source.demo]
+
+
+def start_demo_in_stack(settings: Settings, wait_for_parsing: float = 600) -> list[str]:
+    """The compose `demo` profile's first run: subscribe the demo profiles and trigger the demo
+    board's crawls in the running Airflow (waiting for the dag-processor to store them); the
+    asset events carry the run on to load, classify and, at send time, the digest."""
+    emails = subscribe_demo_profiles(settings)
+    say(f"subscribed {', '.join(emails)}")
+    dag_ids = demo_dag_ids(settings)
+    trigger_dags(dag_ids, wait_for_parsing=wait_for_parsing)
+    say(f"triggered {', '.join(dag_ids)}")
+    return dag_ids
+
+
 def run_airflow(settings: Settings) -> int:
     stop_on_sigterm()
     timer = Timer()
@@ -145,6 +161,9 @@ def run_airflow(settings: Settings) -> int:
     subscribe_demo_profiles(settings)
     with demo_board(settings.file.demo.board_port) as url, running_airflow(settings, timer) as af:
         say(f"demo job board on {url}")
+        af.wait_for_dags(demo_dag_ids(settings))
+        af.trigger(demo_dag_ids(settings))
+        say("triggered the demo crawls once; load and classify follow on asset events")
         say(f"Airflow UI on {af.url} (no login needed locally); Ctrl-C stops everything")
         try:
             while True:

@@ -75,6 +75,8 @@ class LocalAirflow:
             "STEPBACK_DATA_DIR": str(self.settings.data_dir),
             "STEPBACK_CATALOG": self.settings.catalog,
             "STEPBACK_DATA_PATH": self.settings.data_path,
+            "STEPBACK_LANDING": self.settings.landing_url,
+            "STEPBACK_MODELS": self.settings.models_url,
             "PYTHONPATH": str(REPO_ROOT),
         }
         if self.settings.smtp_url:
@@ -102,16 +104,23 @@ class LocalAirflow:
     def prepare(self) -> None:
         self.airflow("db", "migrate")
 
+    def commands(self) -> dict[str, tuple[list[str], dict[str, str]]]:
+        """Each component's command line and environment, by name."""
+        executable = str(Path(sys.executable).with_name("airflow"))
+        return {name: ([executable, name], self.environment()) for name in COMPONENTS}
+
     def start(self) -> None:
+        for name, (command, env) in self.commands().items():
+            self.start_component(name, command, env)
+
+    def start_component(self, name: str, command: list[str], env: dict[str, str]) -> None:
+        """Start one component in its own session (so stopping it stops what it started)."""
         logs = self.home / "logs"
         logs.mkdir(parents=True, exist_ok=True)
-        executable = str(Path(sys.executable).with_name("airflow"))
-        for name in COMPONENTS:
-            log = (logs / f"{name}.log").open("ab")
-            self.processes[name] = subprocess.Popen(
-                [executable, name], env=self.environment(), stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        log = (logs / f"{name}.log").open("ab")
+        self.processes[name] = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
 
     def stop(self) -> None:
         """SIGTERM each component's session, then SIGKILL whatever is left of it.
@@ -130,6 +139,12 @@ class LocalAirflow:
             _signal_session(process.pid, signal.SIGKILL)
             process.wait()
         self.processes.clear()
+
+    def kill(self, name: str) -> None:
+        """SIGKILL one component and everything it started, as a machine that dies would."""
+        process = self.processes.pop(name)
+        _signal_session(process.pid, signal.SIGKILL)
+        process.wait()
 
     def check_alive(self) -> None:
         for name, process in self.processes.items():
@@ -164,20 +179,7 @@ class LocalAirflow:
         self._wait(parsed, timeout, f"DAGs {sorted(wanted)} to be parsed")
 
     def trigger(self, dag_ids: list[str]) -> None:
-        """Trigger DAGs concurrently: each CLI call costs seconds of imports."""
-        procs = [
-            subprocess.Popen(
-                [str(Path(sys.executable).with_name("airflow")), "dags", "trigger", dag_id,
-                 "--output", "plain"],
-                env=self.environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            )
-            for dag_id in dag_ids
-        ]
-        for dag_id, proc in zip(dag_ids, procs, strict=True):
-            out, err = proc.communicate(timeout=300)
-            if proc.returncode != 0:
-                last = (err.strip().splitlines() or ["no output"])[-1]
-                raise AirflowError(f"could not trigger {dag_id}: {last}")
+        trigger_dags(dag_ids, self.environment())
 
     def wait_for_runs(self, dag_ids: Iterable[str], timeout: float = 300) -> list[DagRun]:
         """Wait until every run of these DAGs has finished."""
@@ -218,6 +220,35 @@ class LocalAirflow:
                 return
             time.sleep(1)
         raise AirflowError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def trigger_dags(
+    dag_ids: list[str], env: dict[str, str] | None = None, wait_for_parsing: float = 0
+) -> None:
+    """Trigger DAGs concurrently (each CLI call costs seconds of imports). With
+    `wait_for_parsing`, a DAG the dag-processor has not stored yet is tried again until then."""
+    airflow = str(Path(sys.executable).with_name("airflow"))
+    deadline = time.monotonic() + wait_for_parsing
+    pending = list(dag_ids)
+    while True:
+        procs = {
+            dag_id: subprocess.Popen(
+                [airflow, "dags", "trigger", dag_id, "--output", "plain"],
+                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for dag_id in pending
+        }
+        errors = {}
+        for dag_id, proc in procs.items():
+            _, err = proc.communicate(timeout=300)
+            if proc.returncode != 0:
+                errors[dag_id] = (err.strip().splitlines() or ["no output"])[-1]
+        if not errors:
+            return
+        if time.monotonic() >= deadline:
+            dag_id, last = next(iter(errors.items()))
+            raise AirflowError(f"could not trigger {dag_id}: {last}")
+        pending = list(errors)
+        time.sleep(3)
 
 
 def _signal_session(session_id: int, signum: int) -> None:

@@ -8,13 +8,17 @@ from airflow.sdk import Asset, CronTriggerTimetable
 
 from stepback.config import SourceConfig
 
-__all__ = ["DEFAULT_ARGS", "MODEL", "POSTINGS", "SCORES", "cron", "landing"]
+__all__ = ["CRAWL_QUEUE", "DEFAULT_ARGS", "MODEL", "POSTINGS", "SCORES", "cron", "landing"]
 DEFAULT_ARGS = {
     "owner": "stepback",
     "retries": 2,
     "retry_delay": timedelta(seconds=30),
     "retry_exponential_backoff": True,
 }
+
+# Crawls wait on the network, not on the warehouse: with Celery they go to their own queue and
+# spread over every worker that serves it. Other tasks use the default queue.
+CRAWL_QUEUE = "crawl"
 
 POSTINGS = Asset(name="postings", uri="stepback://warehouse/postings", group="warehouse")
 SCORES = Asset(name="scores", uri="stepback://warehouse/scores", group="warehouse")

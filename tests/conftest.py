@@ -31,8 +31,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def write_config(path: Path, board_url: str, *, extra: str = "") -> Path:
-    """A stepback.toml whose sources point at a demo board on `board_url`."""
+def write_config(path: Path, board_url: str, *, extra: str = "", demo: bool = False) -> Path:
+    """A stepback.toml whose sources point at a demo board on `board_url` (`demo`: marked as
+    the demo board's, so they run only when triggered)."""
     path.write_text(
         f"""
 [crawl]
@@ -69,7 +70,7 @@ name = "rss:demo-ecn"
 kind = "rss"
 urls = ["{board_url}/rss/ecnjcat112", "{board_url}/rss/ecnjcat127", "{board_url}/rss/ecnjcat124"]
 {extra}
-""",
+""".replace("kind = ", "demo = true\nkind = " if demo else "kind = "),
         encoding="utf-8",
     )
     return path

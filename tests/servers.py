@@ -1,5 +1,6 @@
-"""Real servers for the lake at scale, started for the tests: Postgres (Debian's package) as the
-catalog and an S3-compatible server (moto's, from PyPI) for the data files."""
+"""Real servers for the tests at scale: Postgres (Debian's package) as the lake's catalog and
+Airflow's metadata, Redis (Debian's package) as the Celery broker, and an S3-compatible server
+(moto's, from PyPI) for the lake's files, the landing area and the models."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import glob
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -47,7 +49,7 @@ def _as_postgres_user(command: list[str]) -> list[str]:
 
 
 @contextmanager
-def postgres_server(port: int) -> Iterator[Postgres]:
+def postgres_server(port: int, extra_databases: tuple[str, ...] = ()) -> Iterator[Postgres]:
     root = Path(tempfile.mkdtemp(prefix="stepback-pg-"))
     data, socket_dir, password_file = root / "data", root / "run", root / "password"
     socket_dir.mkdir()
@@ -66,8 +68,9 @@ def postgres_server(port: int) -> Iterator[Postgres]:
         "start"]), check=True, capture_output=True)
     try:
         env = os.environ | {"PGPASSWORD": PASSWORD}
-        subprocess.run([_binary("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U",
-                        server.user, server.database], check=True, capture_output=True, env=env)
+        for database in (server.database, *extra_databases):
+            subprocess.run([_binary("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U",
+                            server.user, database], check=True, capture_output=True, env=env)
         yield server
     finally:
         subprocess.run(_as_postgres_user([_binary("pg_ctl"), "-D", str(data), "-m", "immediate",
@@ -129,3 +132,35 @@ def s3_server(port: int) -> Iterator[S3]:
         yield store
     finally:
         store.stop()
+
+
+@contextmanager
+def redis_server(port: int) -> Iterator[str]:
+    """Debian's redis-server on 127.0.0.1, nothing written to disk; yields its URL."""
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(binary).exists():
+        raise RuntimeError("redis-server not found: install Debian's redis-server "
+                           "(make test-distributed does)")
+    root = Path(tempfile.mkdtemp(prefix="stepback-redis-"))
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(root)],
+        stdout=(root / "log").open("wb"), stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not start: {(root / 'log').read_text()}")
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.kill()
+        process.wait()
+        shutil.rmtree(root, ignore_errors=True)
