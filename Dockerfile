@@ -1,4 +1,6 @@
-# The project's image: Airflow 3 plus stepback, installed from uv.lock.
+# The project's image: Airflow 3 (Celery provider included) plus stepback, installed from
+# uv.lock. Runs as uid 50000 by default; docker-compose.yml runs it as ${AIRFLOW_UID}:0, so
+# everything it writes is group 0 writable.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -19,8 +21,9 @@ COPY pyproject.toml uv.lock README.md ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 RUN uv sync --frozen --no-dev \
-    && useradd --uid 50000 --create-home airflow \
-    && mkdir -p /data /opt/airflow \
-    && chown -R airflow /data /opt/airflow
+    && useradd --uid 50000 --gid 0 --create-home airflow \
+    && mkdir -p /data /opt/airflow/logs /opt/airflow/passwords \
+    && chown -R 50000:0 /data /opt/airflow \
+    && chmod -R g+rwX /data /opt/airflow
 
-USER airflow
+USER 50000

@@ -174,8 +174,8 @@ def _known_timezone(value: str | None) -> str | None:
 class DigestConfig(BaseModel):
     """`[digest]`: the default send time and timezone, and where the digest's links point.
 
-    `public_url` is the address of `stepback serve` as a mail client reaches it (feedback and
-    unsubscribe links); unset, it is http://serve_host:serve_port.
+    `public_url` (or STEPBACK_PUBLIC_URL) is the address of `stepback serve` as a mail client
+    reaches it (feedback and unsubscribe links); unset, it is http://serve_host:serve_port.
     """
 
     time: str = "07:00"
@@ -313,6 +313,13 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     config_path = Path(env.get("STEPBACK_CONFIG") or REPO_ROOT / "stepback.toml")
     data_dir = Path(env.get("STEPBACK_DATA_DIR") or REPO_ROOT / "data")
     file = read_config_file(config_path)
+    if env.get("STEPBACK_PUBLIC_URL"):
+        try:
+            digest = DigestConfig.model_validate(
+                file.digest.model_dump() | {"public_url": env["STEPBACK_PUBLIC_URL"]})
+        except ValidationError as exc:
+            raise ConfigError(f"STEPBACK_PUBLIC_URL: {exc.errors()[0]['msg']}") from exc
+        file = file.model_copy(update={"digest": digest})
     board_url = env.get("STEPBACK_DEMO_BOARD_URL") or (
         str(file.demo.board_url) if file.demo.board_url else None)
     if board_url:
