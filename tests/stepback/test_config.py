@@ -101,3 +101,46 @@ def test_disabled_sources_get_no_dag_but_can_be_named() -> None:
     disabled = [s for s in settings.file.sources if s.name not in enabled]
     assert disabled and all(not s.enabled and not s.verified and s.note for s in disabled)
     assert settings.source("workday:disney").kind == "workday"
+
+
+def test_landing_and_models_are_directories_or_s3(tmp_path: Path) -> None:
+    config = write_config(tmp_path / "s.toml", "http://127.0.0.1:9")
+    base = {"STEPBACK_CONFIG": str(config), "STEPBACK_DATA_DIR": str(tmp_path / "d")}
+    default = load_settings(base)
+    assert (default.landing_dir, default.models_dir) == (tmp_path / "d" / "landing",
+                                                         tmp_path / "d" / "models")
+    shared = load_settings(base | {"STEPBACK_LANDING": "s3://b/landing",
+                                   "STEPBACK_MODELS": "s3://b/models/"})
+    assert (shared.landing_url, shared.models_url) == ("s3://b/landing/", "s3://b/models/")
+    assert shared.landing_dir == tmp_path / "d" / "landing", "the local copy stays local"
+    config.write_text('[storage]\nlanding = "in"\nmodels = "m"\n' + config.read_text("utf-8"))
+    beside = load_settings(base)
+    assert (beside.landing_dir, beside.models_dir) == (tmp_path / "in", tmp_path / "m")
+    with pytest.raises(ConfigError, match="^landing must be a directory or s3://bucket/prefix/, "
+                                          "got 'gs://b/x'$"):
+        load_settings(base | {"STEPBACK_LANDING": "gs://b/x"})
+
+
+def test_demo_sources_move_to_the_board_url_and_run_only_when_triggered(tmp_path: Path) -> None:
+    config = write_config(tmp_path / "s.toml", "http://127.0.0.1:8765", demo=True)
+    here = load_settings({"STEPBACK_CONFIG": str(config)})
+    assert all(s.demo and s.schedule is None for s in here.sources)
+    assert str(here.source("greenhouse:a24").urls[0]).startswith("http://127.0.0.1:8765/v1/")
+    moved = load_settings({"STEPBACK_CONFIG": str(config),
+                           "STEPBACK_DEMO_BOARD_URL": "http://demo-board:9000"})
+    assert str(moved.source("greenhouse:a24").urls[0]) == (
+        "http://demo-board:9000/v1/boards/a24/jobs?content=true")
+    plain = load_settings({"STEPBACK_CONFIG": str(write_config(
+        tmp_path / "p.toml", "http://127.0.0.1:8765")),
+        "STEPBACK_DEMO_BOARD_URL": "http://demo-board:9000"})
+    assert str(plain.source("greenhouse:a24").urls[0]).startswith("http://127.0.0.1:8765/")
+    assert plain.source("greenhouse:a24").schedule == "@hourly"
+
+
+def test_public_url_from_the_environment(tmp_path: Path) -> None:
+    config = write_config(tmp_path / "s.toml", "http://127.0.0.1:9")
+    settings = load_settings({"STEPBACK_CONFIG": str(config),
+                              "STEPBACK_PUBLIC_URL": "https://jobs.example.com/"})
+    assert settings.file.digest.links_url == "https://jobs.example.com"
+    with pytest.raises(ConfigError, match="^STEPBACK_PUBLIC_URL: "):
+        load_settings({"STEPBACK_CONFIG": str(config), "STEPBACK_PUBLIC_URL": "not a url"})
