@@ -42,6 +42,22 @@ def test_warehouse_writers_share_the_lake_without_a_one_slot_pool(dagbag) -> Non
     assert set(pools.values()) == {"default_pool"}
 
 
+def test_crawls_fan_out_on_their_own_queue_and_demo_crawls_have_no_clock(dagbag) -> None:
+    from stepback.orchestration import CRAWL_QUEUE
+
+    settings = load_settings()
+    crawl_ids = {source.dag_id for source in settings.sources}
+    for dag in dagbag.dags.values():
+        for task in dag.tasks:
+            expected = CRAWL_QUEUE if dag.dag_id in crawl_ids else "default"
+            assert task.queue == expected, f"{dag.dag_id}.{task.task_id}: {task.queue}"
+    demo = [source for source in settings.sources if source.demo]
+    assert demo, "stepback.toml ships the demo board's sources"
+    for source in demo:
+        dag = dagbag.dags[source.dag_id]
+        assert type(dag.timetable).__name__ == "NullTimetable" and "demo" in dag.tags, dag.dag_id
+
+
 def test_stages_are_chained_by_assets(dagbag) -> None:
     from airflow.sdk import Asset
 
