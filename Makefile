@@ -44,7 +44,7 @@ lint: install
 	$(RUN) ruff check .
 
 # stdout is only the BENCH lines; progress goes to stderr.
-bench: install
+bench: install test-servers
 	@$(RUN) python -m bench
 
 clean:

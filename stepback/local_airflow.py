@@ -251,15 +251,23 @@ def trigger_dags(
         time.sleep(3)
 
 
-def _signal_session(session_id: int, signum: int) -> None:
-    """Send a signal to every process in a session (Linux: read from /proc)."""
+def session_processes(session_ids: set[int]) -> list[int]:
+    """Live processes in any of these sessions (Linux: read from /proc)."""
+    found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        if int(fields[3]) == session_id:
-            try:
-                os.kill(int(stat.parent.name), signum)
-            except ProcessLookupError:
-                pass
+        if int(fields[3]) in session_ids and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _signal_session(session_id: int, signum: int) -> None:
+    """Send a signal to every process in a session."""
+    for pid in session_processes({session_id}):
+        try:
+            os.kill(pid, signum)
+        except ProcessLookupError:
+            pass

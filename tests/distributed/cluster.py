@@ -6,19 +6,26 @@ own data directory, as separate machines would; they share only the servers."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
+import textwrap
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
 from aiosmtpd.controller import Controller
 
 from stepback.config import Settings, load_settings
 from stepback.local_airflow import LocalAirflow
 from stepback.orchestration import CRAWL_QUEUE
-from tests.conftest import free_port
+from tests.conftest import REPO, free_port
 from tests.servers import PASSWORD, S3, Postgres, postgres_server, redis_server, s3_server
 from tests.smtp_server import RecordingHandler, SmtpServer
 
@@ -48,7 +55,33 @@ class CeleryAirflow(LocalAirflow):
             "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "3",
             "AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT": "90",
             "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port()),
+            # Logins as in docker-compose.yml: one admin, its password in a file init writes.
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "False",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
+            "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(self.passwords_file),
         }
+
+    @property
+    def passwords_file(self) -> Path:
+        return self.home / "passwords" / "passwords.json"
+
+    def set_admin_password(self, password: str) -> None:
+        """Run docker-compose.yml's own step that writes the admin password (airflow-init)."""
+        script = compose_init_script()
+        python = script.split("python - <<'PY'\n", 1)[1].split("\nPY", 1)[0]
+        subprocess.run([sys.executable, "-"], input=textwrap.dedent(python), text=True,
+                       check=True, env=self.environment() | {"AIRFLOW_ADMIN_PASSWORD": password})
+
+    def login(self, user: str, password: str) -> tuple[int, dict]:
+        """POST /auth/token as the UI does: (HTTP status, JSON body)."""
+        request = urllib.request.Request(
+            f"{self.url}/auth/token", data=json.dumps({"username": user, "password": password})
+            .encode(), headers={"Content-Type": "application/json"}, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, {}
 
     def worker_command(self, name: str) -> tuple[list[str], dict[str, str]]:
         env = self.environment() | {
@@ -91,6 +124,24 @@ class CeleryAirflow(LocalAirflow):
         columns = "dag_id, task_id, state, try_number, hostname, queue"
         return self.query(f"SELECT {columns} FROM task_instance UNION ALL "
                           f"SELECT {columns} FROM task_instance_history")
+
+
+def compose_init_script() -> str:
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text("utf-8"))
+    return compose["services"]["airflow-init"]["command"][-1]
+
+
+def wait_for_workers(airflow: CeleryAirflow, timeout: float = 180) -> None:
+    logs = airflow.home / "logs"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        airflow.check_alive()
+        ready = [name for name in WORKERS if (logs / f"{name}.log").exists()
+                 and " ready." in (logs / f"{name}.log").read_text("utf-8", errors="replace")]
+        if len(ready) == len(WORKERS):
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"Celery workers not ready after {timeout:.0f} s")
 
 
 @dataclass

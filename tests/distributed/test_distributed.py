@@ -19,13 +19,21 @@ import pytest
 
 from stepback.config import Settings, load_settings
 from stepback.demo import subscribe_demo_profiles
+from stepback.local_airflow import session_processes
 from stepback.pipeline import classify_step, crawl_step, init_step, load_step, warehouse_for
 from tests.conftest import write_config
-from tests.distributed.cluster import WORKERS, CeleryAirflow, Stack, servers
+from tests.distributed.cluster import (
+    WORKERS,
+    CeleryAirflow,
+    Stack,
+    servers,
+    wait_for_workers,
+)
 from tests.servers import PASSWORD
 
 pytestmark = [pytest.mark.distributed, pytest.mark.timeout(1500)]
 ASSET_DAGS = ["load_postings", "classify_postings"]
+ADMIN_PASSWORD = "distributed-test-admin"  # noqa: S105 - a throw-away stack on 127.0.0.1
 
 
 def lake_facts(settings: Settings) -> dict[str, Any]:
@@ -49,19 +57,6 @@ def single_machine(root: Path, config: Path) -> dict[str, Any]:
     load_step(settings)
     classify_step(settings)
     return lake_facts(settings)
-
-
-def wait_for_workers(airflow: CeleryAirflow, timeout: float = 180) -> None:
-    logs = airflow.home / "logs"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        airflow.check_alive()
-        ready = [name for name in WORKERS if (logs / f"{name}.log").exists()
-                 and " ready." in (logs / f"{name}.log").read_text("utf-8", errors="replace")]
-        if len(ready) == len(WORKERS):
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"Celery workers not ready after {timeout:.0f} s")
 
 
 def kill_while_crawling(airflow: CeleryAirflow, worker: str, timeout: float = 180) -> str:
@@ -113,20 +108,30 @@ def test_the_demo_runs_across_two_celery_workers(tmp_path: Path, board_url: str)
         init_step(stack.settings)
         subscribe_demo_profiles(stack.settings)
         stack.airflow.prepare()
+        stack.airflow.set_admin_password(ADMIN_PASSWORD)
         stack.airflow.start()
+        started = {process.pid for process in stack.airflow.processes.values()}
         try:
             stack.airflow.wait_for_dags(
                 [*(s.dag_id for s in stack.settings.sources), *ASSET_DAGS, "send_digest"])
             wait_for_workers(stack.airflow)
+            logins = {password: stack.airflow.login("admin", password)
+                      for password in (ADMIN_PASSWORD, "wrong-password")}
             done = run_the_demo(stack)
+            started |= {process.pid for process in stack.airflow.processes.values()}
         finally:
             stack.airflow.stop()
+        assert session_processes(started) == [], "everything the stack started is stopped"
         got = lake_facts(stack.settings)
         keys = stack.s3.keys()
         files_in_catalog = catalog_files(stack)
         received = [rcpt for m in stack.smtp.handler.received for rcpt in m.rcpt_tos]
     print(f"\ndistributed demo: {done['seconds']:.1f} s from trigger to digest; "
           f"killed worker-1 while it ran {done['killed']}")
+
+    # The first login is as the README says: admin, with the password init wrote from .env.
+    assert logins[ADMIN_PASSWORD][0] == 201 and logins[ADMIN_PASSWORD][1]["access_token"]
+    assert logins["wrong-password"][0] == 401
 
     assert all(r.state == "success" for r in done["crawl_runs"] + done["asset_runs"]
                + done["digest_runs"]), done
