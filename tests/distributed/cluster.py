@@ -72,16 +72,24 @@ class CeleryAirflow(LocalAirflow):
         subprocess.run([sys.executable, "-"], input=textwrap.dedent(python), text=True,
                        check=True, env=self.environment() | {"AIRFLOW_ADMIN_PASSWORD": password})
 
-    def login(self, user: str, password: str) -> tuple[int, dict]:
-        """POST /auth/token as the UI does: (HTTP status, JSON body)."""
+    def login(self, user: str, password: str, wait: float = 120) -> tuple[int, dict]:
+        """POST /auth/token as the UI does: (HTTP status, JSON body). Waits for the api-server
+        to listen."""
         request = urllib.request.Request(
             f"{self.url}/auth/token", data=json.dumps({"username": user, "password": password})
             .encode(), headers={"Content-Type": "application/json"}, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            return error.code, {}
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    return response.status, json.loads(response.read())
+            except urllib.error.HTTPError as error:
+                return error.code, {}
+            except urllib.error.URLError:
+                if time.monotonic() > deadline:
+                    raise
+                self.check_alive()
+                time.sleep(1)
 
     def worker_command(self, name: str) -> tuple[list[str], dict[str, str]]:
         env = self.environment() | {

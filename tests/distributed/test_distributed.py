@@ -1,14 +1,17 @@
 """The demo through the production stack on many "machines": two Celery workers with their own
 data directories, sharing only Postgres, Redis, S3 and SMTP (`make test-distributed`).
 
-The crawls go out on the `crawl` queue; one worker is killed with SIGKILL while it crawls, its
-task is retried on the other worker, and nothing is doubled. Postings and flags must equal a
-single-machine run of the same steps on the same board, and each subscriber gets exactly one
-digest however often `send_digest` runs.
+`stepback demo-start` (what the compose demo profile runs) subscribes the demo profiles and
+triggers the crawls, which go out on the `crawl` queue; one worker is killed with SIGKILL while
+it crawls, its task is retried on the other worker, and nothing is doubled. Postings and flags
+must equal a single-machine run of the same steps on the same board, and each subscriber gets
+exactly one digest however often `send_digest` runs.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -72,12 +75,21 @@ def kill_while_crawling(airflow: CeleryAirflow, worker: str, timeout: float = 18
     raise AssertionError(f"{worker} ran no crawl within {timeout:.0f} s")
 
 
+def demo_start(airflow: CeleryAirflow) -> subprocess.Popen:
+    """What the compose demo profile runs: subscribe the demo profiles, trigger the crawls."""
+    stepback = str(Path(sys.executable).with_name("stepback"))
+    return subprocess.Popen([stepback, "demo-start"], env=airflow.environment(), text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
 def run_the_demo(stack: Stack) -> dict[str, Any]:
     airflow = stack.airflow
     crawl_dags = [source.dag_id for source in stack.settings.sources]
     started = time.monotonic()
-    airflow.trigger(crawl_dags)
+    starting = demo_start(airflow)
     killed = kill_while_crawling(airflow, WORKERS[0])
+    output, _ = starting.communicate(timeout=600)
+    assert starting.returncode == 0, output[-2000:]
     crawl_runs = airflow.wait_for_runs(crawl_dags, timeout=600)
     airflow.restart(WORKERS[0])
     asset_runs = airflow.wait_until_settled(ASSET_DAGS, timeout=600)
@@ -106,7 +118,6 @@ def test_the_demo_runs_across_two_celery_workers(tmp_path: Path, board_url: str)
     expected = single_machine(tmp_path / "single", config)
     with servers(tmp_path, config, board_url) as stack:
         init_step(stack.settings)
-        subscribe_demo_profiles(stack.settings)
         stack.airflow.prepare()
         stack.airflow.set_admin_password(ADMIN_PASSWORD)
         stack.airflow.start()
@@ -143,6 +154,8 @@ def test_the_demo_runs_across_two_celery_workers(tmp_path: Path, board_url: str)
         print(f"  {dag}.{task} on {host} (queue {queue})")
     assert {host for *_, host, _ in succeeded} == set(WORKERS)
     assert all(queue == "crawl" for _, task, _, queue in succeeded if task == "crawl")
+    # The crawls spread over both workers (worker-1's were cut short by the kill).
+    assert {host for _, task, _, _, host, _ in tasks if task == "crawl"} == set(WORKERS)
     assert all(queue == "default" for _, task, _, queue in succeeded if task != "crawl")
     # The killed crawl: its first try on worker-1 did not finish, a later try on worker-2 did.
     tries = [(n, state, host) for dag, task, state, n, host, _ in tasks
