@@ -18,6 +18,7 @@ class Received:
     rcpt_tos: list[str]
     peer: Any
     message: EmailMessage
+    raw: bytes = b""  # the DATA exactly as it came over the wire
 
 
 @dataclass
@@ -34,7 +35,8 @@ class RecordingHandler:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         parsed = message_from_bytes(envelope.original_content, policy=default)
         self.received.append(
-            Received(envelope.mail_from, list(envelope.rcpt_tos), session.peer, parsed)
+            Received(envelope.mail_from, list(envelope.rcpt_tos), session.peer, parsed,
+                     envelope.original_content)
         )
         return "250 Message accepted for delivery"
 

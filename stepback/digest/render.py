@@ -29,6 +29,10 @@ from stepback.digest.items import DigestItem, Subscriber
 from stepback.digest.links import FEEDBACK_LABELS, DigestLinks
 
 DIGEST_ID_HEADER = "X-Stepback-Digest"
+# Headers fold only past RFC 5322's hard limit: at 78 columns Python's default policy turns a
+# long List-Unsubscribe URL into RFC 2047 encoded words, and RFC 2369/8058 (and Gmail's and
+# Yahoo's one-click unsubscribe) need the literal `<https://…>` on the wire.
+MESSAGE_POLICY = email.policy.default.clone(max_line_length=998)
 _DOMAIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
 
 
@@ -85,7 +89,7 @@ def render_digest(
         unsubscribe_url = links.unsubscribe(subscriber.email)
     unsubscribe = _checked_unsubscribe(unsubscribe_url)
     view = _digest_view(subscriber, items, digest_date, unsubscribe, links)
-    message = EmailMessage()
+    message = EmailMessage(policy=MESSAGE_POLICY)
     _set_headers(message, subscriber, sender, digest_subject(len(items), digest_date))
     message[DIGEST_ID_HEADER] = digest_filename(subscriber, digest_date)
     if unsubscribe is not None:
