@@ -69,11 +69,11 @@ def score(model: Any, postings: list[dict[str, Any]], profile: dict[str, Any], t
 
 def classify(warehouse: Warehouse, models_dir: Path, threshold: float) -> dict[str, Any]:
     """Score every posting that is new or changed (or whose subscriber or model changed)."""
-    model = current_model(models_dir)
-    version = str(model.version)
     flagged: Counter[str] = Counter()
     scored = 0
     with warehouse.writer() as con:
+        model = current_model(models_dir)
+        version = str(model.version)
         for profile in subscribers(con):
             postings = postings_to_score(con, profile, version)
             if not postings:

@@ -262,7 +262,6 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     from stepback.pipeline import warehouse_for
 
     warehouse = warehouse_for(settings())
-    warehouse.init()
     verdict = record_feedback_in(warehouse, args.subscriber, args.job_id, args.label, via="cli")
     print(f"recorded {verdict.label} for job {verdict.job_key} from {verdict.subscriber_email}")
     return 0

@@ -68,6 +68,10 @@ class WarehouseBusy(RuntimeError):
     """Other processes kept winning the race to commit for longer than a writer waits."""
 
 
+class WarehouseMissing(FileNotFoundError):
+    """The lake has no catalog or no schema yet: `stepback init` makes them."""
+
+
 class MissingExtension(RuntimeError):
     """A DuckDB extension package is not installed for this duckdb release."""
 
@@ -166,19 +170,24 @@ class Warehouse:
         read_only: bool = False,
         at: datetime | None = None,
         memory_limit: str | None = None,
+        create: bool = False,
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A session with the lake attached as `lake` (and in use): read-write, read-only, or as
-        the warehouse was at a moment in the past."""
+        the warehouse was at a moment in the past. Only `create` (what `init` does) may open a
+        lake that has no catalog or no schema yet; anything else is told to run init."""
         from stepback import lake_storage
 
-        if (read_only or at) and not self.exists():
-            raise FileNotFoundError(f"no warehouse at {self.name}; run `stepback init` first")
+        if not create and not self.exists():
+            raise WarehouseMissing(f"no warehouse at {self.name}; run `stepback init` first")
         con = session(lake_storage.extensions_for(self), memory_limit)
         _open_here[self.catalog] += 1
         try:
             lake_storage.prepare(con, self)
             for statement in self.attach_statements(read_only or at is not None, at):
                 con.execute(statement)
+            if not create and not _has_schema(con):
+                raise WarehouseMissing(
+                    f"the warehouse at {self.name} has no tables; run `stepback init` first")
             yield con
         finally:
             con.close()
@@ -274,8 +283,14 @@ class Warehouse:
         applied."""
         if self.is_local and self.exists() and not _open_here[self.catalog]:
             ensure_wal(Path(self.catalog.removeprefix("sqlite:")))
-        with self.connect() as con:
+        with self.connect(create=True) as con:
             return self.transaction(apply_migrations, "init", con=con)
+
+
+def _has_schema(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute(
+        "SELECT count(*) FROM duckdb_tables() "
+        f"WHERE database_name = '{LAKE}' AND table_name = 'schema_migrations'").fetchone()[0] > 0
 
 
 def take_guard(con: duckdb.DuckDBPyConnection, name: str) -> None:
