@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from stepback.config import ConfigError, Settings, load_settings
+from stepback.config import ConfigError, Settings, keep_private, load_settings
 
 log = logging.getLogger("stepback")
 PARSE_FORMATS = ("jsonld", "greenhouse", "lever", "ashby", "smartrecruiters", "workday", "rss")
@@ -22,6 +22,7 @@ PARSE_FORMATS = ("jsonld", "greenhouse", "lever", "ashby", "smartrecruiters", "w
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    keep_private()
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(message)s",

@@ -33,6 +33,16 @@ M = TypeVar("M", bound=BaseModel)
 PayUnit = Literal["hour", "day", "week", "month", "year"]
 
 
+# Files stepback writes are its owner's only (0600, directories 0700): the warehouse holds
+# subscribers' names and emails, and digests, previews and the link secret are theirs too.
+PRIVATE_UMASK = 0o077
+
+
+def keep_private() -> None:
+    """From here on, this process (and what it starts) creates files 0600, directories 0700."""
+    os.umask(PRIVATE_UMASK)
+
+
 class ConfigError(ValueError):
     """A configuration problem, reported to the user as one line."""
 

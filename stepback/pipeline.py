@@ -6,21 +6,35 @@ numbers, and returns a small JSON-able summary that DAG tasks put in their asset
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from stepback.config import Settings
+from stepback.config import Settings, keep_private
 from stepback.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
+Step = TypeVar("Step", bound=Callable[..., dict[str, Any]])
+
+
+def private(step: Step) -> Step:
+    """The step writes files its owner alone can read (`keep_private`), in a CLI or a task."""
+
+    @functools.wraps(step)
+    def run(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        keep_private()
+        return step(*args, **kwargs)
+
+    return run  # type: ignore[return-value]
 
 
 def warehouse_for(settings: Settings) -> Warehouse:
     return Warehouse(settings.catalog, settings.data_path)
 
 
+@private
 def init_step(settings: Settings) -> dict[str, Any]:
     from stepback.legacy_import import import_legacy, pending_legacy
 
@@ -49,6 +63,7 @@ def ensure_buckets(settings: Settings) -> list[str]:
     return created
 
 
+@private
 def maintain_step(settings: Settings, keep_days: int | None = None) -> dict[str, Any]:
     from datetime import timedelta
 
@@ -58,6 +73,7 @@ def maintain_step(settings: Settings, keep_days: int | None = None) -> dict[str,
     return maintain(warehouse_for(settings), timedelta(days=days)).as_dict()
 
 
+@private
 def crawl_step(settings: Settings, source_name: str) -> dict[str, Any]:
     from stepback.crawling import crawl
 
@@ -74,6 +90,7 @@ def crawl_step(settings: Settings, source_name: str) -> dict[str, Any]:
     return result.as_extra()
 
 
+@private
 def load_step(
     settings: Settings, progress: Callable[[int, int, Any], None] | None = None
 ) -> dict[str, Any]:
@@ -95,6 +112,7 @@ def load_step(
     return summary
 
 
+@private
 def classify_step(settings: Settings) -> dict[str, Any]:
     from stepback.classify import classify
     from stepback.model_files import models_for
@@ -112,6 +130,7 @@ def classify_step(settings: Settings) -> dict[str, Any]:
     return summary
 
 
+@private
 def train_step(settings: Settings) -> dict[str, Any]:
     from stepback.classify import train_and_store
     from stepback.model_files import models_for
@@ -133,6 +152,7 @@ def train_step(settings: Settings) -> dict[str, Any]:
     return summary
 
 
+@private
 def digest_step(
     settings: Settings,
     digest_date: date | None = None,
