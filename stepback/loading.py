@@ -402,7 +402,14 @@ def stage(scratch: Scratch, chunk: list[Landing]) -> None:
     staging.create_tables(scratch)
     for file_no, landing in enumerate(chunk):
         landing.file_no = file_no
-        text = landing.path.read_bytes().decode("utf-8", errors="replace")
+        data = landing.path.read_bytes()
+        staged = hashlib.sha256(data).hexdigest()
+        if staged != landing.sha256:
+            # Replaced since it was listed: the ledger records what is loaded, these bytes.
+            log.warning("%s changed since it was listed; loading its current content",
+                        landing.name)
+            landing.sha256 = staged
+        text = data.decode("utf-8", errors="replace")
         landing.lines_read = staging.stage_text(con, file_no, text)
     for bad in staging.parse_staged(scratch):
         chunk[bad.file_no].bad.append(Quarantined(bad.line_number, [bad.reason], bad.raw_line))
