@@ -13,7 +13,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,7 @@ class Quarantined:
     raw_line: str
     source: str | None = None
     source_id: str | None = None
+    raw_bytes: bytes | None = None  # only when the line is not valid UTF-8
 
 
 @dataclass
@@ -69,6 +70,8 @@ class Landing:
     file_no: int = 0
     lines_read: int = 0
     bad: list[Quarantined] = field(default_factory=list)
+    # Lines that are not valid UTF-8: line number -> (their bytes, the reason).
+    broken: dict[int, tuple[bytes, str]] = field(default_factory=dict)
 
 
 def file_sha256(path: Path) -> str:
@@ -409,7 +412,7 @@ def stage(scratch: Scratch, chunk: list[Landing]) -> None:
             log.warning("%s changed since it was listed; loading its current content",
                         landing.name)
             landing.sha256 = staged
-        text = data.decode("utf-8", errors="replace")
+        text, landing.broken = staging.decode_lines(data)
         landing.lines_read = staging.stage_text(con, file_no, text)
     for bad in staging.parse_staged(scratch):
         chunk[bad.file_no].bad.append(Quarantined(bad.line_number, [bad.reason], bad.raw_line))
@@ -418,7 +421,7 @@ def stage(scratch: Scratch, chunk: list[Landing]) -> None:
         "SELECT row_id, type_errors FROM staged WHERE len(type_errors) > 0"
     ).fetchall()
     reasons = {row_id: list(errors) for row_id, errors in type_errors}
-    for row_id, failed in failures.items():
+    for row_id, failed in [*failures.items(), *_broken_rows(con, chunk)]:
         known = reasons.setdefault(row_id, [])
         known.extend(r for r in failed if r not in known)
     con.register("rejects_frame", pd.DataFrame(
@@ -432,7 +435,33 @@ def stage(scratch: Scratch, chunk: list[Landing]) -> None:
     for file_no, number, why, raw, source, source_id in con.execute(REJECTED).fetchall():
         chunk[file_no].bad.append(Quarantined(number, list(why), raw, source, source_id))
     for landing in chunk:
-        landing.bad.sort(key=lambda q: q.line_number)
+        landing.bad = sorted((_with_bytes(q, landing.broken) for q in landing.bad),
+                             key=lambda q: q.line_number)
+
+
+def _broken_rows(
+    con: duckdb.DuckDBPyConnection, chunk: list[Landing]
+) -> list[tuple[int, list[str]]]:
+    """(row_id, [reason]) for staged lines that were not valid UTF-8."""
+    broken = [(landing.file_no, number, reason) for landing in chunk
+              for number, (_, reason) in landing.broken.items()]
+    if not broken:
+        return []
+    con.register("broken_frame", pd.DataFrame(broken, columns=["file_no", "line_number", "why"]))
+    try:
+        return [(row_id, [why]) for row_id, why in con.execute(
+            "SELECT s.row_id, b.why FROM staged AS s "
+            "INNER JOIN broken_frame AS b USING (file_no, line_number)").fetchall()]
+    finally:
+        con.unregister("broken_frame")
+
+
+def _with_bytes(item: Quarantined, broken: dict[int, tuple[bytes, str]]) -> Quarantined:
+    if item.line_number not in broken:
+        return item
+    raw, why = broken[item.line_number]
+    reasons = item.reasons if why in item.reasons else [why, *item.reasons]
+    return replace(item, raw_bytes=raw, reasons=reasons)
 
 
 def suite_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -560,19 +589,23 @@ def _insert_quarantine(
 ) -> None:
     for landing in chunk:
         _log_quarantined(landing)
-    bad = [(landing.name, q) for landing in chunk for q in landing.bad]
+    bad = [(landing, q) for landing in chunk for q in landing.bad]
     if not bad:
         return
-    con.register("quarantined_frame", pd.DataFrame({
-        "landing_file": [name for name, _ in bad],
-        "line_number": [q.line_number for _, q in bad], "source": [q.source for _, q in bad],
-        "source_id": [q.source_id for _, q in bad], "reasons": [q.reasons for _, q in bad],
-        "raw_line": [q.raw_line for _, q in bad],
+    import pyarrow as pa
+
+    con.register("quarantined_frame", pa.table({
+        "landing_file": [landing.name for landing, _ in bad],
+        "sha256": [landing.sha256 for landing, _ in bad],
+        "line_number": pa.array([q.line_number for _, q in bad], pa.int32()),
+        "source": [q.source for _, q in bad], "source_id": [q.source_id for _, q in bad],
+        "reasons": [q.reasons for _, q in bad], "raw_line": [q.raw_line for _, q in bad],
+        "raw_bytes": pa.array([q.raw_bytes for _, q in bad], pa.binary()),
     }))
     con.execute(
-        "INSERT INTO quarantine BY NAME SELECT landing_file, line_number, source, source_id, "
-        "reasons::VARCHAR[] AS reasons, raw_line, $now::TIMESTAMPTZ AS quarantined_at "
-        "FROM quarantined_frame",
+        "INSERT INTO quarantine BY NAME SELECT landing_file, sha256, line_number, source, "
+        "source_id, reasons::VARCHAR[] AS reasons, raw_line, raw_bytes, "
+        "$now::TIMESTAMPTZ AS quarantined_at FROM quarantined_frame",
         {"now": now},
     )
     con.unregister("quarantined_frame")

@@ -162,6 +162,28 @@ def create_tables(scratch: Scratch) -> None:
                                   "looks_like_object BOOLEAN")
 
 
+def decode_lines(data: bytes) -> tuple[str, dict[int, tuple[bytes, str]]]:
+    """A file's text, and its lines that are not valid UTF-8 (line number -> bytes, reason).
+
+    Those lines are staged with U+FFFD in place of the bad bytes and quarantined with their
+    own bytes; a UTF-8 byte order mark at the start of the file is dropped (it is valid input).
+    """
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return data.decode("utf-8"), {}
+    except UnicodeDecodeError:
+        pass
+    broken: dict[int, tuple[bytes, str]] = {}
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            broken[number] = (line.removesuffix(b"\r"),
+                              f"invalid UTF-8: byte 0x{line[exc.start]:02x} at column "
+                              f"{exc.start + 1}")
+    return data.decode("utf-8", errors="replace"), broken
+
+
 def stage_text(con: duckdb.DuckDBPyConnection, file_no: int, text: str) -> int:
     """Add a file's non-blank lines (numbered from 1, as an editor shows them); return how many.
 
