@@ -22,6 +22,10 @@ PAY_UNITS = ["hour", "day", "week", "month", "year"]
 CURRENCIES = ["USD", "CAD", "GBP", "EUR", "AUD", "NZD", "MXN"]
 ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$"
 REQUIRED = ["source", "source_id", "url", "title", "description", "scraped_at"]
+# Required text that must hold something besides white space.
+NOT_BLANK = ["source", "source_id", "title", "description"]
+# No posting pays more than this per unit; beyond it a value is a parse error (1e308).
+MAX_PAY = 10_000_000
 NOT_IN_FUTURE = ("posted_at", "scraped_at")
 TIME = "_time"
 LATEST = "latest_allowed"
@@ -36,15 +40,19 @@ def expectations() -> list[Any]:
     e = gx.expectations
     suite: list[Any] = [e.ExpectColumnValuesToNotBeNull(column=c) for c in REQUIRED]
     suite += [
+        e.ExpectColumnValuesToMatchRegex(column=c, regex=r"\S") for c in NOT_BLANK
+    ]
+    suite += [
         e.ExpectColumnValuesToMatchRegex(column="url", regex=r"^https?://[^\s/]+"),
+        e.ExpectColumnValuesToNotMatchRegex(column="url", regex=r"\s"),
         e.ExpectColumnValueLengthsToBeBetween(column="title", min_value=2, max_value=200),
         e.ExpectColumnValueLengthsToBeBetween(column="description", min_value=1),
         e.ExpectColumnValueLengthsToBeBetween(column="source_id", min_value=1, max_value=200),
         e.ExpectColumnValuesToBeInSet(column="employment_type", value_set=EMPLOYMENT_TYPES),
         e.ExpectColumnValuesToBeInSet(column="pay_unit", value_set=PAY_UNITS),
         e.ExpectColumnValuesToBeInSet(column="pay_currency", value_set=CURRENCIES),
-        e.ExpectColumnValuesToBeBetween(column="pay_min", min_value=0),
-        e.ExpectColumnValuesToBeBetween(column="pay_max", min_value=0),
+        e.ExpectColumnValuesToBeBetween(column="pay_min", min_value=0, max_value=MAX_PAY),
+        e.ExpectColumnValuesToBeBetween(column="pay_max", min_value=0, max_value=MAX_PAY),
         e.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="pay_max", column_B="pay_min", or_equal=True,
             ignore_row_if="either_value_is_missing",

@@ -77,6 +77,11 @@ def _field(index: int, name: str) -> tuple[str, str]:
         f"THEN '{name}: expected {expected}, got ' || (CASE t[{index}] {cases} "
         f"ELSE lower(t[{index}]) END) END"
     )
+    if name in NUMBER_FIELDS:
+        # JSON has no NaN or Infinity, and 1e400 overflows: one such value would make every
+        # sum and average over the column NaN or infinite.
+        error = (f"CASE WHEN {ok} AND NOT isfinite({value}) THEN '{name}: ' || "
+                 f"(j[{index}]::VARCHAR) || ' is not a finite number' ELSE {error} END")
     return f"CASE WHEN {ok} THEN {value} END AS \"{name}\"", error
 
 
