@@ -82,6 +82,25 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# What the crawls and the landing area write beside the feeds; none of it is a posting file.
+COMPANION_SUFFIXES = (".stats.json", ".log", ".part")
+COMPANION_NAMES = ("known.json",)
+
+
+def stray_files(landing_dir: Path) -> list[Path]:
+    """Files the loader does not read and that no crawl wrote: anything but
+    `<source>/<run>.jsonl` and its companions (a nested folder, `.JSONL`, a file at the root).
+    Temporary files of a download in progress (dot names) are not counted."""
+    if not landing_dir.is_dir():
+        return []
+    return sorted(
+        path for path in landing_dir.rglob("*")
+        if path.is_file() and not path.name.startswith(".")
+        and not (len(path.relative_to(landing_dir).parts) == 2
+                 and (path.name.endswith((".jsonl", *COMPANION_SUFFIXES))
+                      or path.name in COMPANION_NAMES)))
+
+
 def pending_files(landing_dir: Path) -> list[Path]:
     """Finished landing files (crawls write `.part` names and rename on success), oldest first."""
     return sorted(landing_dir.glob(LANDING_GLOB), key=lambda p: (p.stat().st_mtime, p.name))
@@ -657,9 +676,21 @@ def regroup_all(con: duckdb.DuckDBPyConnection) -> int:
         return grouping.regroup_active(scratch)
 
 
-def totals(results: list[LoadResult]) -> dict[str, int]:
+def totals(results: list[LoadResult], ignored: int = 0) -> dict[str, int]:
     keys = ("lines_read", "inserted", "updated", "unchanged", "quarantined", "closed")
     summary = {k: sum(getattr(r, k) for r in results) for k in keys}
     summary["files_loaded"] = sum(1 for r in results if not r.skipped)
     summary["files_skipped"] = sum(1 for r in results if r.skipped)
+    summary["files_ignored"] = ignored
     return summary
+
+
+def warn_stray(landing_dir: Path) -> int:
+    """Say which files the load leaves out, so a misplaced file is not lost without a word."""
+    stray = stray_files(landing_dir)
+    if stray:
+        shown = ", ".join(p.relative_to(landing_dir).as_posix() for p in stray[:LOGGED_PER_FILE])
+        more = f" and {len(stray) - LOGGED_PER_FILE} more" if len(stray) > LOGGED_PER_FILE else ""
+        log.warning("landing: ignored %d files that are not <source>/<run>.jsonl: %s%s",
+                    len(stray), shown, more)
+    return len(stray)

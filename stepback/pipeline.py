@@ -95,19 +95,20 @@ def load_step(
     settings: Settings, progress: Callable[[int, int, Any], None] | None = None
 ) -> dict[str, Any]:
     from stepback.landing import landing_for
-    from stepback.loading import load_pending, totals
+    from stepback.loading import load_pending, totals, warn_stray
 
     warehouse = warehouse_for(settings)
     warehouse.init()
     landing_for(settings).pull()
     close_after = settings.file.warehouse.close_after_missed_crawls
-    summary = totals(load_pending(warehouse, settings.landing_dir, progress, close_after))
+    ignored = warn_stray(settings.landing_dir)
+    summary = totals(load_pending(warehouse, settings.landing_dir, progress, close_after), ignored)
     log.info(
-        "load: %d files loaded (%d already loaded); %d lines, %d new, %d updated, "
+        "load: %d files loaded (%d already loaded, %d ignored); %d lines, %d new, %d updated, "
         "%d unchanged, %d quarantined, %d closed",
-        summary["files_loaded"], summary["files_skipped"], summary["lines_read"],
-        summary["inserted"], summary["updated"], summary["unchanged"], summary["quarantined"],
-        summary["closed"],
+        summary["files_loaded"], summary["files_skipped"], summary["files_ignored"],
+        summary["lines_read"], summary["inserted"], summary["updated"], summary["unchanged"],
+        summary["quarantined"], summary["closed"],
     )
     return summary
 
