@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import shutil
 import signal
 import sys
@@ -127,9 +128,8 @@ def _distributed(root: Path, config: Path, board_url: str) -> Drive:
     from tests.distributed.cluster import servers, wait_for_workers
 
     with servers(root, config, board_url) as stack:
-        init_step(stack.settings)
+        stack.airflow.run_compose_init(secrets.token_urlsafe(16))
         subscribe_demo_profiles(stack.settings)
-        stack.airflow.prepare()
         stack.airflow.start()
         try:
             seconds = _timed_drive(stack.airflow, stack.settings,

@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 import time
 import urllib.error
 import urllib.request
@@ -65,12 +64,17 @@ class CeleryAirflow(LocalAirflow):
     def passwords_file(self) -> Path:
         return self.home / "passwords" / "passwords.json"
 
-    def set_admin_password(self, password: str) -> None:
-        """Run docker-compose.yml's own step that writes the admin password (airflow-init)."""
-        script = compose_init_script()
-        python = script.split("python - <<'PY'\n", 1)[1].split("\nPY", 1)[0]
-        subprocess.run([sys.executable, "-"], input=textwrap.dedent(python), text=True,
-                       check=True, env=self.environment() | {"AIRFLOW_ADMIN_PASSWORD": password})
+    def run_compose_init(self, admin_password: str) -> None:
+        """docker-compose.yml's own `airflow-init` script, with this stack's environment: Airflow's
+        metadata, the admin password, the buckets and the lake, the DAGs stored unpaused."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        bin_dir = str(Path(sys.executable).parent)
+        env = self.environment() | {"AIRFLOW_ADMIN_PASSWORD": admin_password,
+                                    "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+        done = subprocess.run(["bash", "-c", compose_init_script()], env=env, cwd=REPO,
+                              capture_output=True, text=True, timeout=600, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"airflow-init failed: {done.stderr[-2000:]}")
 
     def login(self, user: str, password: str, wait: float = 120) -> tuple[int, dict]:
         """POST /auth/token as the UI does: (HTTP status, JSON body). Waits for the api-server

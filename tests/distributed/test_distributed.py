@@ -117,9 +117,7 @@ def test_the_demo_runs_across_two_celery_workers(tmp_path: Path, board_url: str)
     config = write_config(tmp_path / "stepback.toml", board_url, demo=True)
     expected = single_machine(tmp_path / "single", config)
     with servers(tmp_path, config, board_url) as stack:
-        init_step(stack.settings)
-        stack.airflow.prepare()
-        stack.airflow.set_admin_password(ADMIN_PASSWORD)
+        stack.airflow.run_compose_init(ADMIN_PASSWORD)
         stack.airflow.start()
         started = {process.pid for process in stack.airflow.processes.values()}
         try:
@@ -128,6 +126,7 @@ def test_the_demo_runs_across_two_celery_workers(tmp_path: Path, board_url: str)
             wait_for_workers(stack.airflow)
             logins = {password: stack.airflow.login("admin", password)
                       for password in (ADMIN_PASSWORD, "wrong-password")}
+            paused = stack.airflow.query("SELECT dag_id FROM dag WHERE is_paused")
             done = run_the_demo(stack)
             started |= {process.pid for process in stack.airflow.processes.values()}
         finally:
@@ -143,6 +142,7 @@ def test_the_demo_runs_across_two_celery_workers(tmp_path: Path, board_url: str)
     # The first login is as the README says: admin, with the password init wrote from .env.
     assert logins[ADMIN_PASSWORD][0] == 201 and logins[ADMIN_PASSWORD][1]["access_token"]
     assert logins["wrong-password"][0] == 401
+    assert paused == [], "init leaves the project's DAGs unpaused"
 
     assert all(r.state == "success" for r in done["crawl_runs"] + done["asset_runs"]
                + done["digest_runs"]), done
