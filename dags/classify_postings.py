@@ -7,17 +7,19 @@ its content, the subscriber's title or departments, or the model version changed
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from airflow.sdk import DAG, task
 
 from stepback.config import load_settings
-from stepback.orchestration import DEFAULT_ARGS, POSTINGS, SCORES
+from stepback.orchestration import POSTINGS, SCORES, limits
 
 with DAG(
     dag_id="classify_postings",
     schedule=[POSTINGS],
     catchup=False,
     max_active_runs=1,
-    default_args=DEFAULT_ARGS,
+    **limits(timedelta(hours=2)),
     tags=["stepback", "classifier"],
     doc_md=__doc__,
 ):

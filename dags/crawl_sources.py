@@ -8,10 +8,12 @@ no clock: they run when triggered.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from airflow.sdk import DAG, task
 
 from stepback.config import SourceConfig, load_settings
-from stepback.orchestration import CRAWL_QUEUE, DEFAULT_ARGS, cron, landing
+from stepback.orchestration import CRAWL_QUEUE, cron, landing, limits
 
 
 def crawl_dag(source: SourceConfig) -> DAG:
@@ -21,7 +23,7 @@ def crawl_dag(source: SourceConfig) -> DAG:
         schedule=cron(source.schedule),
         catchup=False,
         max_active_runs=1,
-        default_args=DEFAULT_ARGS,
+        **limits(timedelta(seconds=load_settings().file.crawl.timeout_seconds + 300)),
         tags=["stepback", "crawl", source.kind, *(["demo"] if source.demo else [])],
         doc_md=f"Crawl **{source.name}** ({source.kind}) into the landing area's "
         f"`{source.slug}/`.\n\n"

@@ -10,13 +10,14 @@ Emits the `postings` asset, with the load's counts, when something was new or ch
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import reduce
 
 from airflow.sdk import DAG, task
 from airflow.sdk.exceptions import AirflowSkipException
 
 from stepback.config import load_settings
-from stepback.orchestration import DEFAULT_ARGS, POSTINGS, landing
+from stepback.orchestration import POSTINGS, landing, limits
 
 LANDING_ASSETS = [landing(source) for source in load_settings().sources]
 
@@ -25,7 +26,7 @@ with DAG(
     schedule=reduce(lambda a, b: a | b, LANDING_ASSETS) if LANDING_ASSETS else None,
     catchup=False,
     max_active_runs=1,
-    default_args=DEFAULT_ARGS,
+    **limits(timedelta(hours=2)),
     tags=["stepback", "warehouse"],
     doc_md=__doc__,
 ):

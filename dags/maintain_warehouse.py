@@ -8,17 +8,19 @@ return value and its log line.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from airflow.sdk import DAG, task
 
 from stepback.config import load_settings
-from stepback.orchestration import DEFAULT_ARGS, cron
+from stepback.orchestration import cron, limits
 
 with DAG(
     dag_id="maintain_warehouse",
     schedule=cron("30 3 * * *"),
     catchup=False,
     max_active_runs=1,
-    default_args=DEFAULT_ARGS,
+    **limits(timedelta(hours=1)),
     tags=["stepback", "warehouse"],
     doc_md=__doc__,
 ):

@@ -12,10 +12,12 @@ any digest could not be delivered (an SMTP outage is red, not green); its retry 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from airflow.sdk import DAG, task
 
 from stepback.config import load_settings
-from stepback.orchestration import DEFAULT_ARGS, cron
+from stepback.orchestration import cron, limits
 
 DIGEST = load_settings().file.digest
 
@@ -24,7 +26,7 @@ with DAG(
     schedule=cron("*/15 * * * *", DIGEST.timezone),
     catchup=False,
     max_active_runs=1,
-    default_args=DEFAULT_ARGS,
+    **limits(timedelta(hours=1)),
     tags=["stepback", "digest"],
     doc_md=__doc__,
 ):

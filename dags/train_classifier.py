@@ -10,17 +10,19 @@ its next run.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from airflow.sdk import DAG, task
 
 from stepback.config import load_settings
-from stepback.orchestration import DEFAULT_ARGS, MODEL, cron
+from stepback.orchestration import MODEL, cron, limits
 
 with DAG(
     dag_id="train_classifier",
     schedule=cron("@weekly"),
     catchup=False,
     max_active_runs=1,
-    default_args=DEFAULT_ARGS,
+    **limits(timedelta(hours=2)),
     tags=["stepback", "classifier"],
     doc_md=__doc__,
 ):

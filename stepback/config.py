@@ -161,6 +161,18 @@ class StorageConfig(BaseModel):
     _models = _location("models")
 
 
+class AlertsConfig(BaseModel):
+    """`[alerts]`: who hears about a task that failed for good (after its retries). `email`
+    goes through Airflow's `smtp_default` connection; `webhook` gets a JSON POST (a chat
+    channel's incoming webhook, a pager). STEPBACK_ALERT_EMAIL / STEPBACK_ALERT_WEBHOOK
+    override them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    webhook: HttpUrl | None = None
+
+
 class ClassifierConfig(BaseModel):
     threshold: float = Field(default=0.5, ge=0, le=1)
 
@@ -247,6 +259,7 @@ class FileConfig(BaseModel):
     crawl: CrawlConfig = CrawlConfig()
     warehouse: WarehouseConfig = WarehouseConfig()
     storage: StorageConfig = StorageConfig()
+    alerts: AlertsConfig = AlertsConfig()
     classifier: ClassifierConfig = ClassifierConfig()
     digest: DigestConfig = DigestConfig()
     demo: DemoConfig = DemoConfig()
@@ -330,6 +343,16 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         except ValidationError as exc:
             raise ConfigError(f"STEPBACK_PUBLIC_URL: {exc.errors()[0]['msg']}") from exc
         file = file.model_copy(update={"digest": digest})
+    alerts = {key: env[name] for key, name in (("email", "STEPBACK_ALERT_EMAIL"),
+                                               ("webhook", "STEPBACK_ALERT_WEBHOOK"))
+              if env.get(name)}
+    if alerts:
+        try:
+            checked = AlertsConfig.model_validate(file.alerts.model_dump() | alerts)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise ConfigError(f"alerts.{first['loc'][0]}: {first['msg']}") from exc
+        file = file.model_copy(update={"alerts": checked})
     board_url = env.get("STEPBACK_DEMO_BOARD_URL") or (
         str(file.demo.board_url) if file.demo.board_url else None)
     if board_url:

@@ -3,18 +3,34 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from airflow.sdk import Asset, CronTriggerTimetable
 
-from stepback.config import SourceConfig
+from stepback.config import SourceConfig, load_settings
 
-__all__ = ["CRAWL_QUEUE", "DEFAULT_ARGS", "MODEL", "POSTINGS", "SCORES", "cron", "landing"]
+__all__ = ["CRAWL_QUEUE", "DEFAULT_ARGS", "MODEL", "POSTINGS", "SCORES", "cron", "landing",
+           "limits"]
 DEFAULT_ARGS = {
     "owner": "stepback",
     "retries": 2,
     "retry_delay": timedelta(seconds=30),
     "retry_exponential_backoff": True,
 }
+
+def limits(task: timedelta) -> dict[str, Any]:
+    """A DAG's `default_args` and `dagrun_timeout`: each try of a task may take `task`, a run
+    all its tries and their waits; a task that fails for good alerts the operator
+    (`stepback.alerts`)."""
+    from stepback.alerts import failure_notifiers
+
+    tries = int(DEFAULT_ARGS["retries"]) + 1
+    return {
+        "default_args": {**DEFAULT_ARGS, "execution_timeout": task,
+                         "on_failure_callback": failure_notifiers(load_settings().file.alerts)},
+        "dagrun_timeout": task * tries + timedelta(minutes=30),
+    }
+
 
 # Crawls wait on the network, not on the warehouse: with Celery they go to their own queue and
 # spread over every worker that serves it. Other tasks use the default queue.

@@ -144,3 +144,18 @@ def test_public_url_from_the_environment(tmp_path: Path) -> None:
     assert settings.file.digest.links_url == "https://jobs.example.com"
     with pytest.raises(ConfigError, match="^STEPBACK_PUBLIC_URL: "):
         load_settings({"STEPBACK_CONFIG": str(config), "STEPBACK_PUBLIC_URL": "not a url"})
+
+
+def test_alerts_from_the_file_and_the_environment(tmp_path: Path) -> None:
+    config = write_config(tmp_path / "s.toml", "http://127.0.0.1:9",
+                          extra='\n[alerts]\nemail = "ops@example.com"\n')
+    base = {"STEPBACK_CONFIG": str(config)}
+    assert load_settings(base).file.alerts.email == "ops@example.com"
+    moved = load_settings(base | {"STEPBACK_ALERT_EMAIL": "oncall@example.com",
+                                  "STEPBACK_ALERT_WEBHOOK": "https://hooks.example.com/x"})
+    assert (moved.file.alerts.email, str(moved.file.alerts.webhook)) == (
+        "oncall@example.com", "https://hooks.example.com/x")
+    assert load_settings(base | {"STEPBACK_ALERT_EMAIL": ""}).file.alerts.email == (
+        "ops@example.com"), "an empty variable (compose's default) changes nothing"
+    with pytest.raises(ConfigError, match="^alerts.email: String should match pattern"):
+        load_settings(base | {"STEPBACK_ALERT_EMAIL": "not an address"})
