@@ -21,6 +21,7 @@ def test_distributed_demo_prints_one_bench_line() -> None:
     assert completed.returncode == 0, completed.stderr[-3000:]
     lines = completed.stdout.splitlines()
     assert len(lines) == 1, lines
+    print(f"\n{lines[0]}")
     match = LINE.fullmatch(lines[0])
     assert match and match["name"] == "distributed_demo" and match["unit"] == "s", lines
     value, baseline, ratio = (float(match[k]) for k in ("value", "baseline", "ratio"))
