@@ -100,11 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
                   "Serve the digest's feedback and unsubscribe links over HTTP; keep running.")
     sub.add_argument("--host", help="address to bind (default: [digest] serve_host, 127.0.0.1)")
     sub.add_argument("--port", type=int, help="port (default: [digest] serve_port)")
-    sub = command("sql", cmd_sql, "Run a read-only SQL query against the warehouse.")
+    sub = command("sql", cmd_sql, "Run a read-only SQL query against the warehouse (no files "
+                  "outside it, no ATTACH, settings locked).")
     sub.add_argument("query", help="SQL text, or @file.sql")
     sub.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sub.add_argument("--at", type=_moment, metavar="TIMESTAMP",
                      help="answer as the warehouse stood then (ISO time, UTC unless it says)")
+    sub.add_argument("--allow-files", action="store_true",
+                     help="let the query read and write local files (read_csv, COPY TO); by "
+                          "default it reaches nothing outside the warehouse")
     sub = command("attach", cmd_attach, "Print the SQL that opens the warehouse in a plain "
                   "duckdb shell or Python session (extensions from this install).")
     sub.add_argument("--write", action="store_true", help="attach read-write (default: read-only)")
@@ -324,11 +328,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
+    import duckdb
+
     from stepback.pipeline import warehouse_for
+    from stepback.warehouse import confine
 
     query = Path(args.query[1:]).read_text("utf-8") if args.query.startswith("@") else args.query
-    with warehouse_for(settings()).reader(at=args.at) as con:
-        relation = con.sql(query)
+    warehouse = warehouse_for(settings())
+    with warehouse.reader(at=args.at) as con:
+        if not args.allow_files:
+            confine(con, warehouse)
+        try:
+            relation = con.sql(query)
+        except duckdb.PermissionException as exc:
+            raise ValueError(f"{str(exc).splitlines()[0]}: `stepback sql` reaches only the "
+                             "warehouse (--allow-files lets it use local files)") from None
         if relation is None:
             return 0
         if args.format == "table":

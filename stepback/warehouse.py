@@ -287,6 +287,15 @@ class Warehouse:
             return self.transaction(apply_migrations, "init", con=con)
 
 
+def confine(con: duckdb.DuckDBPyConnection, warehouse: Warehouse) -> None:
+    """Make a session reach nothing outside the lake: no files but the lake's own data files
+    (no read_csv('/etc/passwd'), no COPY TO, no ATTACH, no INSTALL), and its configuration
+    locked so a query cannot undo it. For analysts' SQL (`stepback sql`)."""
+    con.execute("SET allowed_directories = $dirs", {"dirs": [warehouse.data_path]})
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+
+
 def _has_schema(con: duckdb.DuckDBPyConnection) -> bool:
     return con.execute(
         "SELECT count(*) FROM duckdb_tables() "
