@@ -385,6 +385,7 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """The loader's macros, in a session from `Warehouse.connect`."""
     grouping.install_macros(con)
     con.execute(staging.CONTENT_HASH_MACRO)
+    staging.install_url_function(con)
 
 
 def chunks(

@@ -26,6 +26,8 @@ JSON_TYPE_NAMES = {
 }
 NUMBER_TYPES = ("'BIGINT'", "'UBIGINT'", "'DOUBLE'")
 TEXT_TYPES = ("'VARCHAR'", *NUMBER_TYPES)
+# The posting's URL as browsers read it (`install_url_function`).
+URL_FUNCTION = "sb_browser_url"
 ROW_ID = "file_no::BIGINT * 100000000 + line_number"
 # What a posting says, as a fingerprint: it changes only when the content does (not the time it
 # was scraped). Typed values, so a warehouse row and a staged line hash alike.
@@ -71,6 +73,8 @@ def _field(index: int, name: str) -> tuple[str, str]:
         value = f"j[{index}]::VARCHAR = 'true'"
     elif name in NUMBER_FIELDS:
         value = f"TRY_CAST(j[{index}]::VARCHAR AS DOUBLE)"
+    elif name == "url":
+        value = f"{URL_FUNCTION}(j[{index}] ->> '$')"
     cases = " ".join(f"WHEN '{t}' THEN '{p}'" for t, p in JSON_TYPE_NAMES.items())
     error = (
         f"CASE WHEN t[{index}] IS NOT NULL AND t[{index}] <> 'NULL' AND NOT ({ok}) "
@@ -165,6 +169,19 @@ WHERE is_object
 def create_tables(scratch: Scratch) -> None:
     scratch.empty("staged_lines", "file_no INTEGER, line_number INTEGER, raw_line VARCHAR, "
                                   "looks_like_object BOOLEAN")
+
+
+def install_url_function(con: duckdb.DuckDBPyConnection) -> None:
+    """`sb_browser_url(text)`: a posting's URL as browsers read it (`stepback.urls`), or the
+    text as given when it is not a web URL, for the suite to quarantine with its reason."""
+    from duckdb.sqltypes import VARCHAR
+
+    from stepback.urls import normalised_or_given
+
+    def browser_urls(urls: pa.Array) -> pa.Array:
+        return pa.array([normalised_or_given(url) for url in urls.to_pylist()], pa.string())
+
+    con.create_function(URL_FUNCTION, browser_urls, [VARCHAR], VARCHAR, type="arrow")
 
 
 def decode_lines(data: bytes) -> tuple[str, dict[int, tuple[bytes, str]]]:

@@ -7,7 +7,8 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+
+from stepback.urls import browser_url, host
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -28,7 +29,6 @@ _CONTROLS = re.compile(
     "[\x00-\x1f\x7f-\x9f\u2028\u2029" + "".join(sorted(_BIDI)) + "]"
 )
 
-_SPACE_OR_CONTROL = re.compile(r"\s|" + _CONTROLS.pattern)
 
 
 def one_line(text: object, *, limit: int = 300) -> str:
@@ -40,19 +40,9 @@ def one_line(text: object, *, limit: int = 300) -> str:
 
 
 def safe_url(url: object) -> str | None:
-    """The URL when it is an absolute http(s) URL with no whitespace or controls, else None."""
-    if not isinstance(url, str):
-        return None
-    url = url.strip()
-    if not url or _SPACE_OR_CONTROL.search(url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return url
+    """The URL as a browser reads it when it is an absolute http(s) URL with no white space or
+    controls (`stepback.urls.browser_url`), else None."""
+    return browser_url(url.strip() if isinstance(url, str) else url)
 
 
 def safe_urls(urls: Iterable[object]) -> list[str]:
@@ -66,8 +56,8 @@ def safe_urls(urls: Iterable[object]) -> list[str]:
 
 
 def link_label(url: str) -> str:
-    host = urlsplit(url).hostname or url
-    return host.removeprefix("www.")
+    """The host a browser would contact, without `www.`."""
+    return (host(url) or url).removeprefix("www.")
 
 
 def short_date(day: datetime.date) -> str:
