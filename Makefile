@@ -4,12 +4,13 @@ PYTHON ?= python3
 UV = $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 RUN = $(UV) run --frozen
 
-.PHONY: help install test-servers demo test test-distributed airflow lint bench clean
+.PHONY: help install test-servers demo test test-distributed faults airflow lint bench clean
 
 help:
 	@echo "make demo     run the whole pipeline through Airflow on the bundled demo board"
 	@echo "make test     run the test suite"
 	@echo "make test-distributed  the demo on Celery workers, Postgres, Redis and S3 (local processes)"
+	@echo "make faults   the fault suite (also part of make test), with its fault/expected/observed table"
 	@echo "make airflow  start local Airflow (UI on http://127.0.0.1:8080) and the demo board"
 	@echo "make lint     ruff"
 	@echo "make bench    parser, crawl and digest throughput, one BENCH line each (a few minutes)"
@@ -33,6 +34,9 @@ test-servers:
 
 test: install test-servers
 	$(RUN) pytest
+
+faults: install test-servers
+	$(RUN) pytest tests/faults
 
 test-distributed: install test-servers
 	$(RUN) pytest -m distributed -s tests/distributed

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import math
 
-import pytest
-
 from stepback.config import Settings
 from stepback.loading import load_pending, totals
 from stepback.warehouse import Warehouse
@@ -43,6 +41,7 @@ def test_each_bad_value_is_quarantined_with_its_reason(settings: Settings) -> No
     path.parent.mkdir(parents=True)
     lines = [json.dumps(posting(source_id="good"))]
     lines += [line_with(field, number) for number, (field, _) in enumerate(BAD, start=2)]
+    assert all(field in line for line, (field, _) in zip(lines[1:], BAD, strict=True))
     path.write_text("\n".join(lines) + "\n", "utf-8")
 
     summary = totals(load_pending(warehouse, settings.landing_dir))
@@ -55,9 +54,3 @@ def test_each_bad_value_is_quarantined_with_its_reason(settings: Settings) -> No
     for number, (field, reason) in enumerate(BAD, start=2):
         assert reason in reasons[number], (field, reasons[number])
     assert math.isfinite(top) and math.isfinite(mean)
-
-
-@pytest.mark.parametrize("field", [f for f, _ in BAD])
-def test_the_bad_line_differs_from_a_good_one_only_in_that_field(field: str) -> None:
-    changed = line_with(field, 7)
-    assert field in changed and changed.count('"source_id"') == 1

@@ -1,5 +1,6 @@
-"""Faults 1, 4 (invalid UTF-8) and 7 (byte order mark): every bad line is kept with its own
-bytes and reason, whatever its file's name; valid input is not quarantined."""
+"""Faults 1, 4 and 7: every bad line is kept with its own bytes and reason, whatever its file's
+name (1), a line that is not UTF-8 included (4); valid input, such as a file that starts with a
+byte order mark, is not quarantined (7)."""
 
 from __future__ import annotations
 
