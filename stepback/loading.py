@@ -106,8 +106,26 @@ def pending_files(landing_dir: Path) -> list[Path]:
     return sorted(landing_dir.glob(LANDING_GLOB), key=lambda p: (p.stat().st_mtime, p.name))
 
 
+# Crawl stats that say the file may lack a posting its source still lists: it skipped known
+# postings or stopped paging, a page was too large, failed, errored or could not be read.
+PARTIAL_STATS = (
+    "incremental/", "jsonld/max_pages_reached", "log_count/ERROR", "download/too_large",
+    "retry/max_reached", "httperror/response_ignored_count", "spider_exceptions/",
+)
+# Spider drop reasons (`drop/<spider>/<reason>`) for a page that could not be read; the other
+# spider drops are things that are not postings (a duplicate, an unlisted or inactive job).
+# Every pipeline drop (`drop/<reason>`: a listed posting that failed validation) is a loss.
+LOST_PAGE_DROPS = ("detail_failed", "broken_json", "not_text", "parse_failed")
+
+
+def _lost(key: str) -> bool:
+    parts = key.split("/")
+    return parts[0] == "drop" and (len(parts) == 2 or parts[-1] in LOST_PAGE_DROPS)
+
+
 def is_complete_crawl(path: Path) -> bool:
-    """Whether a landing file lists everything its source had: a finished, non-incremental crawl.
+    """Whether a landing file lists everything its source had: a finished crawl that skipped
+    nothing and lost no page.
 
     Only such a file can say that a posting missing from it has gone.
     """
@@ -115,9 +133,9 @@ def is_complete_crawl(path: Path) -> bool:
         stats = json.loads(path.with_name(path.stem + ".stats.json").read_text("utf-8"))
     except (OSError, json.JSONDecodeError):
         return False
-    partial = ("incremental/", "jsonld/max_pages_reached", "log_count/ERROR")
     return stats.get("finish_reason") == "finished" and not any(
-        key.startswith(partial) and value for key, value in stats.items()
+        value and (key.startswith(PARTIAL_STATS) or _lost(key))
+        for key, value in stats.items()
     )
 
 
