@@ -480,7 +480,8 @@ def stage(scratch: Scratch, chunk: list[Landing]) -> None:
 def _broken_rows(
     con: duckdb.DuckDBPyConnection, chunk: list[Landing]
 ) -> list[tuple[int, list[str]]]:
-    """(row_id, [reason]) for staged lines that were not valid UTF-8."""
+    """(row_id, [reason]) for staged JSON objects that could not be staged as they were (not
+    UTF-8, cut short); other such lines are already quarantined as not JSON."""
     broken = [(landing.file_no, number, reason) for landing in chunk
               for number, (_, reason) in landing.broken.items()]
     if not broken:
@@ -489,7 +490,8 @@ def _broken_rows(
     try:
         return [(row_id, [why]) for row_id, why in con.execute(
             "SELECT s.row_id, b.why FROM staged AS s "
-            "INNER JOIN broken_frame AS b USING (file_no, line_number)").fetchall()]
+            "INNER JOIN broken_frame AS b USING (file_no, line_number) "
+            "WHERE s.is_object").fetchall()]
     finally:
         con.unregister("broken_frame")
 

@@ -184,19 +184,28 @@ def install_url_function(con: duckdb.DuckDBPyConnection) -> None:
     con.create_function(URL_FUNCTION, browser_urls, [VARCHAR], VARCHAR, type="arrow")
 
 
-def decode_lines(data: bytes) -> tuple[str, dict[int, tuple[bytes, str]]]:
-    """A file's text, and its lines that are not valid UTF-8 (line number -> bytes, reason).
+# A posting is a few kilobytes; a line past this is not one, and parsing it would take the
+# loader's memory (one 50 MB line ran DuckDB out of memory). Its first OVERSIZED_KEPT bytes are
+# staged and quarantined; the whole line stays in its landing file.
+MAX_LINE_BYTES = 1 << 20
+OVERSIZED_KEPT = 64 << 10
 
-    Those lines are staged with U+FFFD in place of the bad bytes and quarantined with their
-    own bytes; a UTF-8 byte order mark at the start of the file is dropped (it is valid input).
-    """
+
+def decode_lines(data: bytes) -> tuple[str, dict[int, tuple[bytes, str]]]:
+    """A file's text, and its lines that cannot be staged as they are (line number -> bytes,
+    reason): lines that are not valid UTF-8 (staged with U+FFFD in place of the bad bytes) and
+    lines longer than MAX_LINE_BYTES (cut to their first OVERSIZED_KEPT bytes). Both are
+    quarantined with their own bytes. A UTF-8 byte order mark at the start is dropped (valid
+    input)."""
     data = data.removeprefix(b"\xef\xbb\xbf")
+    data, broken = _cut_oversized(data)
     try:
-        return data.decode("utf-8"), {}
+        return data.decode("utf-8"), broken
     except UnicodeDecodeError:
         pass
-    broken: dict[int, tuple[bytes, str]] = {}
     for number, line in enumerate(data.split(b"\n"), start=1):
+        if number in broken:
+            continue
         try:
             line.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -204,6 +213,30 @@ def decode_lines(data: bytes) -> tuple[str, dict[int, tuple[bytes, str]]]:
                               f"invalid UTF-8: byte 0x{line[exc.start]:02x} at column "
                               f"{exc.start + 1}")
     return data.decode("utf-8", errors="replace"), broken
+
+
+def _cut_oversized(data: bytes) -> tuple[bytes, dict[int, tuple[bytes, str]]]:
+    if len(data) <= MAX_LINE_BYTES:
+        return data, {}
+    import numpy as np
+
+    ends = np.flatnonzero(np.frombuffer(data, np.uint8) == 10)
+    starts = np.concatenate(([0], ends + 1))
+    stops = np.concatenate((ends, [len(data)]))
+    long = np.flatnonzero(stops - starts > MAX_LINE_BYTES)
+    if not len(long):
+        return data, {}
+    broken: dict[int, tuple[bytes, str]] = {}
+    parts, at = [], 0
+    for index in long.tolist():
+        start, stop = int(starts[index]), int(stops[index])
+        kept = data[start:start + OVERSIZED_KEPT]
+        parts += [data[at:start], kept]
+        at = stop
+        broken[index + 1] = (kept, f"line is {stop - start:,} bytes, more than "
+                                   f"{MAX_LINE_BYTES:,}; its first {OVERSIZED_KEPT:,} are kept")
+    parts.append(data[at:])
+    return b"".join(parts), broken
 
 
 def stage_text(con: duckdb.DuckDBPyConnection, file_no: int, text: str) -> int:
