@@ -43,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
-    known = (ConfigError, FileNotFoundError, ValueError)
+    from stepback.warehouse import WarehouseDamaged
+
+    known = (ConfigError, FileNotFoundError, ValueError, WarehouseDamaged)
     return text if isinstance(exc, known) else f"{type(exc).__name__}: {text}"
 
 
@@ -61,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
         return sub
 
     command("init", cmd_init, "Create or upgrade the warehouse (re-running is a no-op).")
+    command("check", cmd_check, "Verify the warehouse end to end: catalog, migrations, every "
+            "table and data file, and the landing ledger against the landing files.")
     sub = command("crawl", cmd_crawl, "Crawl one configured source into a landing file.")
     sub.add_argument("source", help="source name from stepback.toml, e.g. jsonld:demo-board")
     sub = command("parse", cmd_parse, "Parse a saved page, API response or feed; print postings.")
@@ -357,6 +361,20 @@ def cmd_sql(args: argparse.Namespace) -> int:
         for row in rows:
             print(json.dumps(dict(zip(columns, row, strict=True)), default=str))
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from stepback.check import check_warehouse
+    from stepback.landing import landing_for
+    from stepback.pipeline import warehouse_for
+
+    config = settings()
+    landing_for(config).pull()
+    findings = check_warehouse(warehouse_for(config), config.landing_dir,
+                               progress=lambda what: print(f"checking {what}…", file=sys.stderr))
+    for finding in findings:
+        print(finding.line())
+    return 0 if all(finding.ok for finding in findings) else 1
 
 
 def cmd_attach(args: argparse.Namespace) -> int:

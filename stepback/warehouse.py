@@ -72,6 +72,30 @@ class WarehouseMissing(FileNotFoundError):
     """The lake has no catalog or no schema yet: `stepback init` makes them."""
 
 
+class WarehouseDamaged(RuntimeError):
+    """The catalog is there but cannot be read as one: restore it from a backup."""
+
+
+# What SQLite and DuckLake say of a catalog file that is truncated, zeroed or overwritten.
+DAMAGE_MARKERS = ("file is not a database", "database disk image is malformed",
+                  "creating a new DuckLake is explicitly disabled")
+
+
+def _damaged(warehouse: Warehouse, exc: Exception) -> WarehouseDamaged | None:
+    text = str(exc)
+    marker = next((m for m in DAMAGE_MARKERS if m in text), None)
+    if marker is None:
+        return None
+    said = "it is empty" if marker.startswith("creating") else marker
+    return WarehouseDamaged(_damage_message(warehouse, said))
+
+
+def _damage_message(warehouse: Warehouse, said: str) -> str:
+    return (f"the warehouse catalog at {warehouse.catalog} is damaged ({said}); restore it and "
+            "its data files from a backup (README: Backups and restore), then run "
+            "`stepback check`")
+
+
 class MissingExtension(RuntimeError):
     """A DuckDB extension package is not installed for this duckdb release."""
 
@@ -164,6 +188,13 @@ class Warehouse:
             return Path(self.catalog.removeprefix("sqlite:")).exists()
         return True
 
+    def _check_not_emptied(self) -> None:
+        """A local catalog is made whole and moved into place: an empty file is one that was
+        truncated, and SQLite would quietly take it for a new database."""
+        path = Path(self.catalog.removeprefix("sqlite:"))
+        if self.is_local and path.exists() and path.stat().st_size == 0:
+            raise WarehouseDamaged(_damage_message(self, "it is empty"))
+
     @contextmanager
     def connect(
         self,
@@ -179,12 +210,19 @@ class Warehouse:
 
         if not create and not self.exists():
             raise WarehouseMissing(f"no warehouse at {self.name}; run `stepback init` first")
+        self._check_not_emptied()
         con = session(lake_storage.extensions_for(self), memory_limit)
         _open_here[self.catalog] += 1
         try:
             lake_storage.prepare(con, self)
-            for statement in self.attach_statements(read_only or at is not None, at):
-                con.execute(statement)
+            try:
+                for statement in self.attach_statements(read_only or at is not None, at):
+                    con.execute(statement)
+            except duckdb.Error as exc:
+                damaged = _damaged(self, exc)
+                if damaged is None:
+                    raise
+                raise damaged from None
             if not create and not _has_schema(con):
                 raise WarehouseMissing(
                     f"the warehouse at {self.name} has no tables; run `stepback init` first")
@@ -281,8 +319,12 @@ class Warehouse:
         """Apply pending migrations, (re)create the views whose SQL changed, and make sure
         every guard row exists; writes nothing when all is in place. Returns the migrations
         applied."""
+        self._check_not_emptied()
         if self.is_local and self.exists() and not _open_here[self.catalog]:
-            ensure_wal(Path(self.catalog.removeprefix("sqlite:")))
+            try:
+                ensure_wal(Path(self.catalog.removeprefix("sqlite:")))
+            except sqlite3.DatabaseError as exc:
+                raise _damaged(self, exc) or exc from None
         with self.connect(create=True) as con:
             return self.transaction(apply_migrations, "init", con=con)
 
