@@ -104,8 +104,10 @@ def create_local_catalog(warehouse: Warehouse) -> None:
             return
         fresh = final.with_name(f".{final.name}.{os.getpid()}.new")
         ensure_wal(fresh)
-        con = session(("ducklake", "sqlite_scanner"))
+        con = session(extensions_for(warehouse))
         try:
+            if warehouse.data_path.startswith("s3://"):
+                _s3_secret(con, warehouse.data_path)
             con.execute(f"ATTACH 'ducklake:sqlite:{quoted(str(fresh))}' AS {LAKE} "
                         f"(DATA_PATH '{quoted(warehouse.data_path)}')")
             con.execute(f"DETACH {LAKE}")

@@ -140,3 +140,26 @@ def test_s3_without_keys_in_the_environment_is_one_line(
     monkeypatch.setenv("PGPASSWORD", PASSWORD)
     with pytest.raises(StorageError, match="needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"):
         Warehouse(postgres.catalog, "s3://stepback-lake/x/").init()
+
+
+def test_a_sqlite_catalog_with_files_in_s3_and_confined_sql(
+    s3: S3, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stepback.warehouse import confine
+
+    for key, value in s3.environment().items():
+        monkeypatch.setenv(key, value)
+    prefix = f"sqlite-{os.urandom(4).hex()}/"
+    lake = Warehouse(f"sqlite:{tmp_path / 'lake.sqlite'}", f"s3://{s3.bucket}/{prefix}")
+    lake.init()
+    lake.transaction(lambda con: con.execute(
+        "INSERT INTO subscribers (email, name, title, departments, locations, remote_ok, "
+        "exclude, subscribed_at, updated_at) SELECT 'a' || i || '@example.com', 'A', 'PA', [], "
+        "[], true, [], now(), now() FROM range(300) AS t(i)"), "seed")
+    assert any(key.startswith(prefix) and key.endswith(".parquet") for key in s3.keys())
+    with lake.reader() as con:
+        confine(con, lake)
+        assert con.execute("SELECT count(*), bit_xor(hash(t)) FROM subscribers AS t"
+                           ).fetchone()[0] == 300
+        with pytest.raises(Exception, match="file system operations are disabled"):
+            con.execute(f"SELECT * FROM read_parquet('s3://{s3.bucket}/other/*.parquet')")
