@@ -15,6 +15,8 @@ from airflow.sdk import DAG, task
 from stepback.config import SourceConfig, load_settings
 from stepback.orchestration import CRAWL_QUEUE, cron, landing, limits
 
+SETTINGS = load_settings()
+
 
 def crawl_dag(source: SourceConfig) -> DAG:
     asset = landing(source)
@@ -23,7 +25,8 @@ def crawl_dag(source: SourceConfig) -> DAG:
         schedule=cron(source.schedule),
         catchup=False,
         max_active_runs=1,
-        **limits(timedelta(seconds=load_settings().file.crawl.timeout_seconds + 300)),
+        **limits(timedelta(seconds=SETTINGS.file.crawl.timeout_seconds + 300),
+                 SETTINGS.file.alerts),
         tags=["stepback", "crawl", source.kind, *(["demo"] if source.demo else [])],
         doc_md=f"Crawl **{source.name}** ({source.kind}) into the landing area's "
         f"`{source.slug}/`.\n\n"
@@ -42,5 +45,5 @@ def crawl_dag(source: SourceConfig) -> DAG:
     return dag
 
 
-for _source in load_settings().sources:
+for _source in SETTINGS.sources:
     globals()[_source.dag_id] = crawl_dag(_source)

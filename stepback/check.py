@@ -45,10 +45,11 @@ def check_warehouse(
     with warehouse.reader() as con:
         say("catalog and migrations")
         findings = [_migrations(con)]
+        tables = _table_names(con)
         say("tables")
-        findings.append(_tables(con))
+        findings.append(_tables(con, tables))
         say("data files")
-        findings.append(_data_files(con, warehouse))
+        findings.append(_data_files(con, warehouse, tables))
         say("landing ledger")
         findings.append(_ledger(con, landing_dir))
     return findings
@@ -69,9 +70,9 @@ def _table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
         {"lake": LAKE}).fetchall()]
 
 
-def _tables(con: duckdb.DuckDBPyConnection) -> Finding:
+def _tables(con: duckdb.DuckDBPyConnection, tables: list[str]) -> Finding:
     rows, broken = 0, []
-    for name in _table_names(con):
+    for name in tables:
         try:
             # Hashing every row makes DuckDB read every column of every file: a count alone
             # may be answered from the catalog's statistics.
@@ -81,12 +82,14 @@ def _tables(con: duckdb.DuckDBPyConnection) -> Finding:
             broken.append(f"{name} ({str(exc).splitlines()[0][:120]})")
     if broken:
         return Finding("tables", False, f"{len(broken)} cannot be read: {_listed(broken)}")
-    return Finding("tables", True, f"{len(_table_names(con))} read whole, {rows:,} rows")
+    return Finding("tables", True, f"{len(tables)} read whole, {rows:,} rows")
 
 
-def _data_files(con: duckdb.DuckDBPyConnection, warehouse: Warehouse) -> Finding:
+def _data_files(
+    con: duckdb.DuckDBPyConnection, warehouse: Warehouse, tables: list[str]
+) -> Finding:
     files: list[tuple[str, int]] = []
-    for name in _table_names(con):
+    for name in tables:
         files += [(path, int(size)) for path, size in con.execute(
             "SELECT data_file, data_file_size_bytes FROM ducklake_list_files($lake, $table)",
             {"lake": LAKE, "table": name}).fetchall()]

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from stepback import object_store
-from stepback.object_store import Location, StoredObject
+from stepback.object_store import Location, Mirror, StoredObject
 
 if TYPE_CHECKING:
     from stepback.config import Settings
@@ -59,14 +59,7 @@ class LocalLanding:
 
 
 @dataclass(frozen=True)
-class S3Landing:
-    url: str
-    local: Path
-
-    @property
-    def location(self) -> Location:
-        return Location.parse(self.url)
-
+class S3Landing(Mirror):
     def _relative(self, path: Path) -> str:
         return path.relative_to(self.local).as_posix()
 

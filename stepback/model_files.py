@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from models.store import CURRENT_FILE, MODEL_FILE, current_version
 from stepback import object_store
-from stepback.object_store import Location
+from stepback.object_store import Mirror
 
 if TYPE_CHECKING:
     from stepback.config import Settings
@@ -46,14 +46,7 @@ class LocalModels:
 
 
 @dataclass(frozen=True)
-class S3Models:
-    url: str
-    local: Path
-
-    @property
-    def location(self) -> Location:
-        return Location.parse(self.url)
-
+class S3Models(Mirror):
     def pull(self) -> str | None:
         location = self.location
         shared = (object_store.read_text(location, location.key(CURRENT_FILE)) or "").strip()

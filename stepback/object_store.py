@@ -53,6 +53,18 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Mirror:
+    """A prefix of a bucket (`url`) and this machine's copy of it (`local`)."""
+
+    url: str
+    local: Path
+
+    @property
+    def location(self) -> Location:
+        return Location.parse(self.url)
+
+
+@dataclass(frozen=True)
 class StoredObject:
     key: str
     size: int

@@ -7,7 +7,7 @@ from typing import Any
 
 from airflow.sdk import Asset, CronTriggerTimetable
 
-from stepback.config import SourceConfig, load_settings
+from stepback.config import AlertsConfig, SourceConfig, load_settings
 
 __all__ = ["CRAWL_QUEUE", "DEFAULT_ARGS", "MODEL", "POSTINGS", "SCORES", "cron", "landing",
            "limits"]
@@ -18,16 +18,17 @@ DEFAULT_ARGS = {
     "retry_exponential_backoff": True,
 }
 
-def limits(task: timedelta) -> dict[str, Any]:
+def limits(task: timedelta, alerts: AlertsConfig | None = None) -> dict[str, Any]:
     """A DAG's `default_args` and `dagrun_timeout`: each try of a task may take `task`, a run
     all its tries and their waits; a task that fails for good alerts the operator
-    (`stepback.alerts`)."""
+    (`stepback.alerts`; `alerts` from the settings the DAG file already read, else read here)."""
     from stepback.alerts import failure_notifiers
 
+    alerts = alerts or load_settings().file.alerts
     tries = int(DEFAULT_ARGS["retries"]) + 1
     return {
         "default_args": {**DEFAULT_ARGS, "execution_timeout": task,
-                         "on_failure_callback": failure_notifiers(load_settings().file.alerts)},
+                         "on_failure_callback": failure_notifiers(alerts)},
         "dagrun_timeout": task * tries + timedelta(minutes=30),
     }
 
